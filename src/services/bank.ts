@@ -1,0 +1,41 @@
+/**
+ * The composition root: opens the database, applies migrations, makes sure the default frameworks and
+ * credit systems are in the register, and creates the first administrator when configured to.
+ */
+import type { Config } from "../config.ts";
+import { DEFAULT_CATALOGUE } from "../domain/default-data.ts";
+import { type OpenDatabase, openDatabase } from "../store/database.ts";
+import { ensureUser } from "./access.ts";
+import { OPERATOR } from "./actor.ts";
+import { importBundle } from "./bundle-import.ts";
+
+export interface Bank extends OpenDatabase {
+  config: Config;
+}
+
+export interface OpenBankOptions {
+  /** Use an in-memory embedded database (tests), ignoring DATA_DIR. */
+  inMemory?: boolean;
+}
+
+export async function openBank(config: Config, options: OpenBankOptions = {}): Promise<Bank> {
+  const opened = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: options.inMemory ? undefined : config.dataDir,
+  });
+  try {
+    await importBundle(opened.db, { ...OPERATOR, label: "system (default data)" }, DEFAULT_CATALOGUE, "default data");
+    if (config.bootstrapAdminPassword) {
+      await ensureUser(opened.db, {
+        email: config.bootstrapAdminEmail,
+        password: config.bootstrapAdminPassword,
+        displayName: "Registry administrator",
+        role: "registry-admin",
+      });
+    }
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return { ...opened, config };
+}

@@ -1,0 +1,481 @@
+/**
+ * Recording achievements: a learner passed a unit, so its credits are deposited in their account.
+ *
+ * Works in batches, each one transaction: check every row (shape, permission, unit version in force,
+ * accreditation, date), find or open the learners' accounts by identifier, insert achievements and their
+ * deposit entries. Idempotent: an achievement's natural key is (learner, unit, date), so re-running a
+ * file reports its rows as unchanged, and a row that repeats a key with different content is reported as
+ * a conflict rather than silently changing the account. A crash loses at most the batch in flight,
+ * which the next run records.
+ */
+import { accreditationCovers } from "../domain/accreditation.ts";
+import { identifierKey, type NormalizedIdentifier, normalizeIdentifier } from "../domain/identifiers.ts";
+import { canRecordAgainst } from "../domain/register-workflow.ts";
+import { AchievementRecord } from "../domain/schema/accounts.ts";
+import type { Framework, UnitStatus } from "../domain/schema/catalogue.ts";
+import {
+  type AchievementInsert,
+  achievementKey,
+  type EntryInsert,
+  findAchievementsByKey,
+  findLearnersByIdentifiers,
+  type IdentifierRow,
+  insertAchievements,
+  insertEntries,
+  insertIdentifiers,
+  insertLearners,
+} from "../store/accounts-repo.ts";
+import { type Db, loadFrameworks, loadProviders, type ProviderWithAccreditations } from "../store/catalogue-repo.ts";
+import type { Actor } from "./actor.ts";
+import { today } from "./catalogue-context.ts";
+import { contentHash } from "./hashing.ts";
+import { schemaProblems } from "./validation.ts";
+
+export interface RowError {
+  /** Row number in the input: 1-based data row of a CSV file, 0-based index of a JSON array. */
+  row: number;
+  /** JSON pointer or CSV column of the offending value ('' for the row as a whole). */
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface RecordingReport {
+  rows: number;
+  recorded: number;
+  unchanged: number;
+  learnersCreated: number;
+  errors: RowError[];
+  /** For each recorded or unchanged row (by row number): the achievement and learner. */
+  results: Array<{ row: number; status: "recorded" | "unchanged"; achievementId: string; learnerId: string }>;
+}
+
+export interface NumberedRecord {
+  row: number;
+  /** The record, not yet validated. */
+  record: unknown;
+  /** Maps a JSON pointer of the record to the name of the input column, for CSV error reports. */
+  fieldName?: (pointer: string) => string;
+}
+
+interface UnitVersionInfo {
+  unitId: string;
+  providerId: string;
+  code: string;
+  version: number;
+  status: UnitStatus;
+  supersededOn: string | null;
+  title: string;
+  field: string | null;
+  levelFramework: string | null;
+  levelCode: string | null;
+  levelOrdinal: number | null;
+  credits: number | null;
+  creditSystem: string | null;
+  dimensions: string[];
+}
+
+/**
+ * Catalogue facts a recording run reuses across batches: unit versions, providers and frameworks.
+ * Created once per run; small next to the catalogue it mirrors.
+ */
+export class RecordingCatalogue {
+  private units = new Map<string, UnitVersionInfo[]>();
+  private providers = new Map<string, ProviderWithAccreditations | null>();
+  frameworks: Map<string, Framework> = new Map();
+
+  static async load(db: Db): Promise<RecordingCatalogue> {
+    const c = new RecordingCatalogue();
+    c.frameworks = await loadFrameworks(db);
+    return c;
+  }
+
+  async prepare(db: Db, keys: Array<{ provider: string; code: string }>): Promise<void> {
+    const missingUnits = [...new Set(keys.map((k) => `${k.provider}:${k.code}`))].filter((k) => !this.units.has(k));
+    if (missingUnits.length > 0) {
+      const pairs = missingUnits.map((k) => {
+        const at = k.indexOf(":");
+        return [k.slice(0, at), k.slice(at + 1)] as const;
+      });
+      const rows = await db
+        .selectFrom("unit_version as v")
+        .innerJoin("unit as u", "u.id", "v.unit_id")
+        .select([
+          "u.id",
+          "u.provider_id",
+          "u.code",
+          "v.version",
+          "v.status",
+          "v.superseded_on",
+          "v.title",
+          "v.field",
+          "v.level_framework_id",
+          "v.level_code",
+          "v.level_ordinal",
+          "v.credits",
+          "v.credit_system_id",
+          "v.dimensions",
+        ])
+        .where((eb) => eb(eb.refTuple("u.provider_id", "u.code"), "in", pairs.map(([p, c]) => eb.tuple(p, c))))
+        .orderBy("v.version", "desc")
+        .execute();
+      for (const k of missingUnits) this.units.set(k, []);
+      for (const r of rows) {
+        this.units.get(`${r.provider_id}:${r.code}`)?.push({
+          unitId: r.id,
+          providerId: r.provider_id,
+          code: r.code,
+          version: r.version,
+          status: r.status as UnitStatus,
+          supersededOn: r.superseded_on,
+          title: r.title,
+          field: r.field,
+          levelFramework: r.level_framework_id,
+          levelCode: r.level_code,
+          levelOrdinal: r.level_ordinal,
+          credits: r.credits === null ? null : Number(r.credits),
+          creditSystem: r.credit_system_id,
+          dimensions: r.dimensions,
+        });
+      }
+    }
+    const missingProviders = [...new Set(keys.map((k) => k.provider))].filter((p) => !this.providers.has(p));
+    if (missingProviders.length > 0) {
+      const found = await loadProviders(db, missingProviders);
+      for (const p of missingProviders) this.providers.set(p, found.find((f) => f.id === p) ?? null);
+    }
+  }
+
+  versions(provider: string, code: string): UnitVersionInfo[] {
+    return this.units.get(`${provider}:${code}`) ?? [];
+  }
+
+  provider(id: string): ProviderWithAccreditations | null {
+    return this.providers.get(id) ?? null;
+  }
+}
+
+interface CheckedRow {
+  row: number;
+  record: AchievementRecord;
+  unit: UnitVersionInfo;
+  identifiers: IdentifierRow[];
+  keys: string[];
+  hash: string;
+}
+
+/** Records one batch in one transaction. Rows with errors are reported and skipped; the rest go in. */
+export async function recordBatch(
+  db: Db,
+  actor: Actor,
+  batch: NumberedRecord[],
+  catalogue: RecordingCatalogue,
+  on: string = today(),
+): Promise<RecordingReport> {
+  const report: RecordingReport = { rows: batch.length, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
+  const fail = (n: NumberedRecord, pointer: string, code: string, message: string) =>
+    report.errors.push({ row: n.row, field: n.fieldName ? n.fieldName(pointer) : pointer, code, message });
+
+  // 1. Shape.
+  const shaped: Array<{ n: NumberedRecord; record: AchievementRecord }> = [];
+  for (const n of batch) {
+    const problems = schemaProblems(AchievementRecord, n.record);
+    if (problems.length > 0) {
+      for (const p of problems) fail(n, p.path, "invalid-field", `${p.path || "the row"} ${p.message}`);
+      continue;
+    }
+    shaped.push({ n, record: n.record as AchievementRecord });
+  }
+  await catalogue.prepare(
+    db,
+    shaped.map((s) => ({ provider: s.record.provider, code: s.record.unit })),
+  );
+
+  // 2. Meaning: permission, unit version in force, accreditation, date, identifiers.
+  const checked: CheckedRow[] = [];
+  for (const { n, record } of shaped) {
+    if (actor.role !== "registry-admin" && !(actor.role === "provider-admin" && actor.providerId === record.provider)) {
+      fail(n, "/provider", "not-your-provider", `You may not record achievements for provider '${record.provider}'.`);
+      continue;
+    }
+    const provider = catalogue.provider(record.provider);
+    if (!provider) {
+      fail(n, "/provider", "unknown-provider", `Provider '${record.provider}' is not in the register.`);
+      continue;
+    }
+    if (record.achievedOn > on) {
+      fail(n, "/achievedOn", "date-in-future", `The achievement date ${record.achievedOn} is in the future.`);
+      continue;
+    }
+    const versions = catalogue.versions(record.provider, record.unit);
+    if (versions.length === 0) {
+      fail(n, "/unit", "unknown-unit", `Provider '${record.provider}' has no unit '${record.unit}' in the register.`);
+      continue;
+    }
+    const unit =
+      record.unitVersion === undefined
+        ? versions.find((v) => canRecordAgainst(v.status, v.supersededOn, record.achievedOn))
+        : versions.find((v) => v.version === record.unitVersion);
+    if (!unit) {
+      const message =
+        record.unitVersion === undefined
+          ? `Unit ${record.provider}:${record.unit} had no approved version in force on ${record.achievedOn}.`
+          : `Unit ${record.provider}:${record.unit} has no version ${record.unitVersion}.`;
+      fail(n, record.unitVersion === undefined ? "/unit" : "/unitVersion", "unit-not-creditable", message);
+      continue;
+    }
+    if (!canRecordAgainst(unit.status, unit.supersededOn, record.achievedOn)) {
+      fail(
+        n,
+        "/unitVersion",
+        "unit-not-creditable",
+        `Version ${unit.version} of ${record.provider}:${record.unit} is ${unit.status}; credit can be recorded only against an approved version in force on ${record.achievedOn}.`,
+      );
+      continue;
+    }
+    if (!unit.levelFramework || !unit.levelCode || unit.credits === null || !unit.creditSystem) {
+      fail(n, "/unit", "unit-not-creditable", `Unit ${record.provider}:${record.unit} has no level or credits.`);
+      continue;
+    }
+    const covered = accreditationCovers(provider, catalogue.frameworks, {
+      level: { framework: unit.levelFramework, level: unit.levelCode },
+      ...(unit.field ? { field: unit.field } : {}),
+      on: record.achievedOn,
+    });
+    if (!covered.covered) {
+      fail(n, "/unit", covered.code, covered.message);
+      continue;
+    }
+    const identifiers: IdentifierRow[] = [];
+    let identifiersOk = true;
+    record.learner.identifiers.forEach((id, i) => {
+      const normalized = normalizeIdentifier(id);
+      if (!normalized.ok) {
+        fail(n, `/learner/identifiers/${i}`, normalized.code, normalized.message);
+        identifiersOk = false;
+      } else identifiers.push(normalized.identifier);
+    });
+    if (!identifiersOk) continue;
+    checked.push({
+      row: n.row,
+      record,
+      unit,
+      identifiers,
+      keys: identifiers.map(keyOf),
+      hash: contentHash({
+        unitVersion: unit.version,
+        result: record.result ?? null,
+        grade: record.grade ?? null,
+        evidence: record.evidence ?? [],
+      }),
+    });
+  }
+  if (checked.length === 0) return report;
+
+  // Optimistic concurrency: if another writer opened an account for the same new person meanwhile,
+  // the identifiers we attach end up owned by them; the batch is then rolled back and run again.
+  const validationErrors = [...report.errors];
+  for (let attempt = 1; ; attempt++) {
+    report.recorded = 0;
+    report.unchanged = 0;
+    report.learnersCreated = 0;
+    report.errors = [...validationErrors];
+    report.results = [];
+    try {
+      await writeBatch(db, actor, checked, report);
+      break;
+    } catch (error) {
+      if (!(error instanceof ConcurrentAccountOpening) || attempt >= 3) throw error;
+    }
+  }
+  report.errors.sort((a, b) => a.row - b.row);
+  report.results.sort((a, b) => a.row - b.row);
+  return report;
+}
+
+class ConcurrentAccountOpening extends Error {}
+
+/** Stored identifiers were normalised on the way in, so their key is computed the same way. */
+const keyOf = (id: IdentifierRow): string => identifierKey(id as NormalizedIdentifier);
+
+async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: RecordingReport): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    // 3. Accounts: find learners by any identifier; open accounts for people not seen before.
+    const known = await findLearnersByIdentifiers(
+      tx,
+      checked.flatMap((c) => c.identifiers),
+    );
+    const owner = new Map<string, string>(known.map((k) => [keyOf(k), k.learnerId]));
+    const resolved = new Map<number, string>();
+    const toCreate: CheckedRow[] = [];
+    const pendingKey = new Map<string, CheckedRow>(); // identifier key -> first new row carrying it
+    const sameAs = new Map<CheckedRow, CheckedRow>();
+    for (const c of checked) {
+      const owners = new Set(c.keys.map((k) => owner.get(k)).filter((x): x is string => Boolean(x)));
+      if (owners.size > 1) {
+        report.errors.push({
+          row: c.row,
+          field: "/learner/identifiers",
+          code: "identifiers-conflict",
+          message: "These identifiers belong to two different learner accounts; merge the accounts first.",
+        });
+        continue;
+      }
+      const [existing] = owners;
+      if (existing) {
+        resolved.set(c.row, existing);
+        continue;
+      }
+      const earlier = c.keys.map((k) => pendingKey.get(k)).find(Boolean);
+      if (earlier) {
+        sameAs.set(c, earlier);
+        continue;
+      }
+      toCreate.push(c);
+      for (const k of c.keys) pendingKey.set(k, c);
+    }
+    const newIds = await insertLearners(
+      tx,
+      toCreate.map((c) => ({
+        givenName: c.record.learner.givenName,
+        familyName: c.record.learner.familyName,
+        birthDate: c.record.learner.birthDate,
+        preferredLanguage: c.record.learner.preferredLanguage,
+      })),
+    );
+    report.learnersCreated = newIds.length;
+    toCreate.forEach((c, i) => resolved.set(c.row, newIds[i] as string));
+    for (const [c, earlier] of sameAs) {
+      const id = resolved.get(earlier.row);
+      if (id) resolved.set(c.row, id);
+    }
+    // Every identifier a row names becomes the account's, so the next record with any of them finds it.
+    const attach = new Map<string, IdentifierRow & { learnerId: string }>();
+    for (const c of checked) {
+      const learnerId = resolved.get(c.row);
+      if (!learnerId) continue;
+      c.identifiers.forEach((id, i) => {
+        const key = c.keys[i] as string;
+        if (!owner.has(key) && !attach.has(key)) attach.set(key, { ...id, learnerId });
+      });
+    }
+    await insertIdentifiers(tx, [...attach.values()]);
+    if (attach.size > 0) {
+      const owners = await findLearnersByIdentifiers(tx, [...attach.values()]);
+      if (owners.some((o) => attach.get(keyOf(o))?.learnerId !== o.learnerId)) throw new ConcurrentAccountOpening();
+    }
+
+    // 4. Achievements and their deposits.
+    const rows = checked.filter((c) => resolved.has(c.row));
+    const inserts: AchievementInsert[] = [];
+    const seen = new Set<string>();
+    const duplicateInBatch: CheckedRow[] = [];
+    for (const c of rows) {
+      const learnerId = resolved.get(c.row) as string;
+      const key = achievementKey(learnerId, c.unit.unitId, c.record.achievedOn);
+      if (seen.has(key)) {
+        duplicateInBatch.push(c);
+        continue;
+      }
+      seen.add(key);
+      inserts.push({
+        learnerId,
+        providerId: c.record.provider,
+        unitId: c.unit.unitId,
+        unitVersion: c.unit.version,
+        achievedOn: c.record.achievedOn,
+        result: c.record.result ?? null,
+        grade: c.record.grade ?? null,
+        evidence: c.record.evidence ?? [],
+        recordId: c.record.recordId ?? null,
+        contentHash: c.hash,
+        recordedBy: actor.label,
+      });
+    }
+    const inserted = await insertAchievements(tx, inserts);
+    const entries: EntryInsert[] = [];
+    const notInserted: CheckedRow[] = [...duplicateInBatch];
+    for (const c of rows) {
+      if (duplicateInBatch.includes(c)) continue;
+      const learnerId = resolved.get(c.row) as string;
+      const achievementId = inserted.get(achievementKey(learnerId, c.unit.unitId, c.record.achievedOn));
+      if (!achievementId) {
+        notInserted.push(c);
+        continue;
+      }
+      report.recorded += 1;
+      report.results.push({ row: c.row, status: "recorded", achievementId, learnerId });
+      entries.push({
+        learnerId,
+        achievementId,
+        entryType: "deposit",
+        source: "earned",
+        effectiveOn: c.record.achievedOn,
+        credits: c.unit.credits as number,
+        creditSystem: c.unit.creditSystem as string,
+        levelFramework: c.unit.levelFramework,
+        levelCode: c.unit.levelCode,
+        levelOrdinal: c.unit.levelOrdinal,
+        providerId: c.record.provider,
+        unitId: c.unit.unitId,
+        unitVersion: c.unit.version,
+        dimensions: c.unit.dimensions,
+        reversesEntryId: null,
+        reason: null,
+        recordedBy: actor.label,
+      });
+    }
+    await insertEntries(tx, entries);
+
+    // 5. Repeats: the same content is "unchanged"; different content under the same key is a conflict.
+    const existing = await findAchievementsByKey(
+      tx,
+      notInserted.map((c) => ({ learnerId: resolved.get(c.row) as string, unitId: c.unit.unitId, achievedOn: c.record.achievedOn })),
+    );
+    for (const c of notInserted) {
+      const learnerId = resolved.get(c.row) as string;
+      const found = existing.get(achievementKey(learnerId, c.unit.unitId, c.record.achievedOn));
+      if (found && found.contentHash === c.hash) {
+        report.unchanged += 1;
+        report.results.push({ row: c.row, status: "unchanged", achievementId: found.id, learnerId });
+      } else {
+        report.errors.push({
+          row: c.row,
+          field: "",
+          code: "achievement-conflict",
+          message: `This learner already has ${c.record.provider}:${c.record.unit} recorded on ${c.record.achievedOn} with a different result; revoke that record first to correct it.`,
+        });
+      }
+    }
+  });
+}
+
+export interface RecordOptions {
+  batchSize?: number;
+  on?: string;
+  /** Called after every batch with the number of rows processed so far. */
+  onProgress?: (processed: number, total: number) => void;
+}
+
+/** Records many achievements batch by batch; the report adds the batches up. */
+export async function recordAchievements(
+  db: Db,
+  actor: Actor,
+  records: NumberedRecord[],
+  opts: RecordOptions = {},
+): Promise<RecordingReport> {
+  const batchSize = opts.batchSize ?? 1000;
+  const catalogue = await RecordingCatalogue.load(db);
+  const total: RecordingReport = { rows: 0, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
+  for (let i = 0; i < records.length; i += batchSize) {
+    const r = await recordBatch(db, actor, records.slice(i, i + batchSize), catalogue, opts.on);
+    total.rows += r.rows;
+    total.recorded += r.recorded;
+    total.unchanged += r.unchanged;
+    total.learnersCreated += r.learnersCreated;
+    total.errors.push(...r.errors);
+    total.results.push(...r.results);
+    opts.onProgress?.(Math.min(i + batchSize, records.length), records.length);
+  }
+  return total;
+}

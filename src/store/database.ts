@@ -1,0 +1,96 @@
+/**
+ * Opens the bank's database: the embedded PGlite (data in DATA_DIR) by default, or a PostgreSQL server
+ * when a URL is given. Both speak the same SQL and run the same migrations; both drivers are set to
+ * parse values the same way, so nothing above this file can tell them apart.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { migrateToLatest } from "./migrator.ts";
+import { PGlitePool } from "./pglite-pool.ts";
+import type { Database } from "./schema.ts";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Where the data lives, for messages: a folder or a server URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL of a server; when absent, the embedded database is used. */
+  databaseUrl?: string | undefined;
+  /** Folder of the embedded database; `undefined` with no URL means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Apply pending migrations after opening (default true). */
+  migrate?: boolean;
+  /** Largest number of server connections (default 10). */
+  poolSize?: number;
+}
+
+// PostgreSQL type OIDs whose parsing we pin down for both drivers.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+const sameAsText = (value: string) => value;
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<OpenDatabase> {
+  const opened = options.databaseUrl ? openServer(options.databaseUrl, options.poolSize ?? 10) : await openEmbedded(options.dataDir);
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(opened.db as unknown as Kysely<unknown>);
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+  }
+  return opened;
+}
+
+async function openEmbedded(dataDir: string | undefined): Promise<OpenDatabase> {
+  let location = "memory";
+  let dir: string | undefined;
+  if (dataDir) {
+    dir = join(dataDir, "pglite");
+    mkdirSync(dir, { recursive: true });
+    location = dir;
+  }
+  const client = await PGlite.create({
+    ...(dir ? { dataDir: dir } : {}),
+    parsers: { [INT8]: sameAsText, [NUMERIC]: (v: string) => Number(v), [DATE]: sameAsText },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(client) }) });
+  return { db, kind: "pglite", location, close: () => db.destroy() };
+}
+
+function openServer(databaseUrl: string, poolSize: number): OpenDatabase {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") => {
+        if (oid === INT8 || oid === DATE) return sameAsText;
+        if (oid === NUMERIC) return (v: string) => Number(v);
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: "postgres", location: redactUrl(databaseUrl), close: () => db.destroy() };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://…";
+  }
+}

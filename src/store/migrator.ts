@@ -1,0 +1,24 @@
+/**
+ * Versioned migrations, applied in name order at start. Each is a module in ./migrations; the list is
+ * static (not read from disk) so it works the same from source, from a bundle and in tests.
+ */
+import { type Kysely, type Migration, Migrator } from "kysely";
+import * as foundation from "./migrations/0001-foundation.ts";
+
+const MIGRATIONS: Record<string, Migration> = {
+  "0001-foundation": foundation,
+};
+
+export class MigrationError extends Error {}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new MigrationError(
+      `Database migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,36 @@
+/**
+ * A fresh bank per test file: in-memory PGlite by default, or a new database on the PostgreSQL server
+ * named by TEST_DATABASE_URL (scripts/test.mjs sets it for the second pass of `npm test`).
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { loadConfig } from "../../src/config.ts";
+import { type Bank, openBank } from "../../src/services/bank.ts";
+
+export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function testBank(env: Record<string, string> = {}): Promise<Bank & { dispose(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const bank = await openBank(loadConfig({ ...env }), { inMemory: true });
+    return { ...bank, dispose: () => bank.close() };
+  }
+  const name = `creditbank_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const bank = await openBank(loadConfig({ ...env, DATABASE_URL: url.toString() }));
+  return {
+    ...bank,
+    async dispose() {
+      await bank.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
