@@ -2,7 +2,7 @@
  * Loads what the pure catalogue rules need from the database (frameworks, credit systems, skills,
  * providers, the prerequisite graph) and runs the coherence check with it.
  */
-import { checkUnitCoherence, type Finding } from "../domain/coherence.ts";
+import { checkUnitCoherence, type Finding, prerequisiteKey } from "../domain/coherence.ts";
 import { levelOrdinal } from "../domain/frameworks.ts";
 import type { CreditSystem, Framework, UnitSpec } from "../domain/schema/catalogue.ts";
 import { DIMENSIONS, type Dimension } from "../domain/schema/common.ts";
@@ -48,7 +48,7 @@ export function today(): string {
 export function checkUnit(ctx: CatalogueContext, spec: UnitSpec, on: string = today()): Finding[] {
   // The unit being checked may differ from its stored version: use its own prerequisites.
   const self = `${spec.provider}:${spec.code}`;
-  const ownPrerequisites = (spec.prerequisites ?? []).map((p) => (p.unit.includes(":") ? p.unit : `${spec.provider}:${p.unit}`));
+  const ownPrerequisites = (spec.prerequisites ?? []).map((p) => prerequisiteKey(spec.provider, p.unit));
   return checkUnitCoherence(spec, {
     provider: ctx.providers.get(spec.provider),
     frameworks: ctx.frameworks,

@@ -116,10 +116,12 @@ export class RecordingCatalogue {
           "v.credit_system_id",
           "v.dimensions",
         ])
-        .where((eb) => eb(eb.refTuple("u.provider_id", "u.code"), "in", pairs.map(([p, c]) => eb.tuple(p, c))))
+        .where("u.provider_id", "in", [...new Set(pairs.map(([p]) => p))])
+        .where("u.code", "in", [...new Set(pairs.map(([, c]) => c))])
         .orderBy("v.version", "desc")
         .execute();
       for (const k of missingUnits) this.units.set(k, []);
+      // The two `in` lists over-select (provider × code); only the units asked for are kept.
       for (const r of rows) {
         this.units.get(`${r.provider_id}:${r.code}`)?.push({
           unitId: r.id,

@@ -17,18 +17,14 @@ export async function findLearnersByIdentifiers(
   identifiers: IdentifierRow[],
 ): Promise<Array<IdentifierRow & { learnerId: string }>> {
   if (identifiers.length === 0) return [];
-  const rows = await db
-    .selectFrom("learner_identifier as i")
-    .innerJoin("learner as l", "l.id", "i.learner_id")
-    .select(["i.kind", "i.issuer", "i.value", sql<string>`coalesce(l.merged_into, l.id)`.as("learner_id")])
-    .where((eb) =>
-      eb(
-        eb.refTuple("i.kind", "i.issuer", "i.value"),
-        "in",
-        identifiers.map((id) => eb.tuple(id.kind, id.issuer, id.value)),
-      ),
-    )
-    .execute();
+  // A join against unnest()ed arrays, not a long `(a,b,c) in ((…),…)` list: one parameter per column
+  // whatever the batch size, and no deep expression tree (which overflows PGlite's stack).
+  const { rows } = await sql<{ kind: string; issuer: string; value: string; learner_id: string }>`
+    select i.kind, i.issuer, i.value, coalesce(l.merged_into, l.id) as learner_id
+    from unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.issuer)}::text[],
+                ${identifiers.map((i) => i.value)}::text[]) as k(kind, issuer, value)
+    join learner_identifier i on i.kind = k.kind and i.issuer = k.issuer and i.value = k.value
+    join learner l on l.id = i.learner_id`.execute(db);
   return rows.map((r) => ({ kind: r.kind, issuer: r.issuer, value: r.value, learnerId: r.learner_id }));
 }
 
@@ -127,18 +123,12 @@ export async function findAchievementsByKey(
 ): Promise<Map<string, { id: string; contentHash: string }>> {
   const found = new Map<string, { id: string; contentHash: string }>();
   if (keys.length === 0) return found;
-  const rows = await db
-    .selectFrom("achievement")
-    .select(["id", "learner_id", "unit_id", "achieved_on", "content_hash"])
-    .where("revoked_at", "is", null)
-    .where((eb) =>
-      eb(
-        eb.refTuple("learner_id", "unit_id", "achieved_on"),
-        "in",
-        keys.map((k) => eb.tuple(k.learnerId, k.unitId, k.achievedOn)),
-      ),
-    )
-    .execute();
+  const { rows } = await sql<{ id: string; learner_id: string; unit_id: string; achieved_on: string; content_hash: string }>`
+    select a.id, a.learner_id, a.unit_id, a.achieved_on, a.content_hash
+    from unnest(${keys.map((k) => k.learnerId)}::uuid[], ${keys.map((k) => k.unitId)}::uuid[],
+                ${keys.map((k) => k.achievedOn)}::date[]) as k(learner_id, unit_id, achieved_on)
+    join achievement a on a.learner_id = k.learner_id and a.unit_id = k.unit_id and a.achieved_on = k.achieved_on
+    where a.revoked_at is null`.execute(db);
   for (const r of rows) found.set(achievementKey(r.learner_id, r.unit_id, r.achieved_on), { id: r.id, contentHash: r.content_hash });
   return found;
 }

@@ -284,7 +284,7 @@ export async function loadAccreditations(db: Db, providerIds: string[]): Promise
   return result;
 }
 
-export type ProviderWithAccreditations = Provider & { accreditations: AccreditationRecord[] };
+export type ProviderWithAccreditations = Omit<Provider, "accreditations"> & { accreditations: AccreditationRecord[] };
 
 export async function loadProviders(db: Db, ids?: string[]): Promise<ProviderWithAccreditations[]> {
   if (ids && ids.length === 0) return [];

@@ -3,7 +3,7 @@
  * when a URL is given. Both speak the same SQL and run the same migrations; both drivers are set to
  * parse values the same way, so nothing above this file can tell them apart.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
@@ -53,20 +53,71 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<OpenD
   return opened;
 }
 
+export class DatabaseBusyError extends Error {}
+
+/**
+ * An embedded database belongs to one process at a time. A lock file with the owner's pid keeps a
+ * second process (say, the CLI while the server runs) out; a lock left by a dead process is taken over.
+ */
+function acquireLock(dir: string): () => void {
+  const lock = join(dir, "creditbank.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(lock, "utf8"));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new DatabaseBusyError(
+          `The embedded database in ${dir} is in use by process ${owner} (a running bank?). Stop it, or use --url to work through its API.`,
+        );
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new DatabaseBusyError(`Could not lock the embedded database in ${dir}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function openEmbedded(dataDir: string | undefined): Promise<OpenDatabase> {
   let location = "memory";
   let dir: string | undefined;
+  let unlock = () => {};
   if (dataDir) {
     dir = join(dataDir, "pglite");
     mkdirSync(dir, { recursive: true });
     location = dir;
+    unlock = acquireLock(dataDir);
   }
-  const client = await PGlite.create({
-    ...(dir ? { dataDir: dir } : {}),
-    parsers: { [INT8]: sameAsText, [NUMERIC]: (v: string) => Number(v), [DATE]: sameAsText },
-  });
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(dir ? { dataDir: dir } : {}),
+      parsers: { [INT8]: sameAsText, [NUMERIC]: (v: string) => Number(v), [DATE]: sameAsText },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(client) }) });
-  return { db, kind: "pglite", location, close: () => db.destroy() };
+  return {
+    db,
+    kind: "pglite",
+    location,
+    close: async () => {
+      await db.destroy();
+      unlock();
+    },
+  };
 }
 
 function openServer(databaseUrl: string, poolSize: number): OpenDatabase {

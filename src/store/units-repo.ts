@@ -3,6 +3,7 @@
  * a row of its own; only drafts are edited in place.
  */
 import { type SelectQueryBuilder, sql } from "kysely";
+import { prerequisiteKey } from "../domain/coherence.ts";
 import type { LevelRef } from "../domain/schema/common.ts";
 import type { QualificationSpec, UnitSpec, UnitStatus } from "../domain/schema/catalogue.ts";
 import type { Db } from "./catalogue-repo.ts";
@@ -269,11 +270,6 @@ export async function loadPrerequisiteGraph(db: Db): Promise<Map<string, string[
     );
   }
   return graph;
-}
-
-/** 'CODE' means a unit of the same provider; 'provider:CODE' a unit elsewhere. */
-export function prerequisiteKey(providerId: string, ref: string): string {
-  return ref.includes(":") ? ref : `${providerId}:${ref}`;
 }
 
 // ── Qualifications ────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,79 @@
+/**
+ * Who may call what. Every route declares `config.roles`; a route without it fails at start-up, so an
+ * endpoint cannot be added without saying who may call it. The caller is found from a bearer token
+ * (an OAuth access token or a session token) or the session cookie.
+ */
+import type {} from "@fastify/cookie";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { type Actor, PUBLIC, type Role } from "../services/actor.ts";
+import { authenticate } from "../services/access.ts";
+import { AppError } from "../services/errors.ts";
+import type { Db } from "../services/catalogue-reads.ts";
+
+export type RouteRole = Role | "public";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Roles allowed to call the route; 'public' means anyone, signed in or not. */
+    roles?: readonly RouteRole[];
+  }
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}
+
+export const SESSION_COOKIE = "cb_session";
+
+/** Routes of plugins (the docs UI) that serve public static files and cannot carry our config. */
+const UNDECLARED_PUBLIC_PREFIXES = ["/docs"];
+
+export const STAFF: readonly RouteRole[] = ["registry-admin", "provider-admin", "assessor"];
+export const ANY_SIGNED_IN: readonly RouteRole[] = ["registry-admin", "provider-admin", "assessor", "learner"];
+export const EVERYONE: readonly RouteRole[] = ["public"];
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (m) return m[1];
+    throw new AppError("invalid-authorization-header", "The Authorization header must be 'Bearer <token>'.", 401);
+  }
+  return request.cookies?.[SESSION_COOKIE];
+}
+
+export function registerAccessControl(app: FastifyInstance, db: Db): void {
+  // A reference type cannot be a decorator's default; every request starts as public in onRequest.
+  app.decorateRequest("actor", null as unknown as Actor);
+  app.addHook("onRequest", async (request) => {
+    request.actor = PUBLIC;
+  });
+  app.addHook("onRoute", (route) => {
+    if (UNDECLARED_PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) return;
+    if (!route.config?.roles || route.config.roles.length === 0) {
+      throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.roles).`);
+    }
+  });
+  app.addHook("preHandler", async (request) => {
+    const roles = request.routeOptions.config?.roles;
+    if (!roles) return; // documentation routes
+    const token = tokenOf(request);
+    if (token) {
+      const actor = await authenticate(db, token);
+      if (!actor) {
+        throw new AppError("invalid-token", "The session or access token is unknown or has expired; sign in again.", 401);
+      }
+      request.actor = actor;
+    }
+    if (roles.includes("public")) return;
+    if (request.actor.role === "public") {
+      throw new AppError("authentication-required", "Sign in or send an access token to use this endpoint.", 401);
+    }
+    if (!roles.includes(request.actor.role)) {
+      throw new AppError(
+        "forbidden",
+        `This endpoint is for ${roles.join(", ")}; you are signed in as ${request.actor.role}.`,
+        403,
+      );
+    }
+  });
+}

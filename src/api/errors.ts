@@ -1,0 +1,72 @@
+/**
+ * Every error leaves the API in one shape: `{ error: { code, message, details? } }` with a 4xx status
+ * for the caller's mistakes. Stack traces never leave the server; an unexpected error is logged and
+ * answered with a 500 that says only that.
+ */
+import type { FastifyError, FastifyInstance } from "fastify";
+import { Type } from "@sinclair/typebox";
+import { AppError, type ErrorDetail } from "../services/errors.ts";
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: "Stable machine-readable code." }),
+      message: Type.String({ description: "What went wrong, as a sentence." }),
+      details: Type.Optional(
+        Type.Array(
+          Type.Object(
+            { path: Type.String(), message: Type.String(), code: Type.Optional(Type.String()) },
+            { additionalProperties: true },
+          ),
+        ),
+      ),
+    }),
+  },
+  { $id: "ErrorBody", description: "The body of every error response." },
+);
+
+function body(code: string, message: string, details?: ErrorDetail[]) {
+  return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
+}
+
+/** Fastify's own error codes, translated into ours. */
+const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: "malformed-json", message: "The request body is not valid JSON." },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: "malformed-json", message: "The request body is empty but JSON was announced." },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "body-too-large", message: "The request body is larger than this bank accepts." },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: "unsupported-media-type", message: "This endpoint does not accept that Content-Type." },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "invalid-content-length", message: "The Content-Length header does not match the body." },
+};
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send(body(error.code, error.message, error.details));
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      const details: ErrorDetail[] = fe.validation.map((v) => {
+        const params = v.params as Record<string, unknown>;
+        const base = v.instancePath ?? "";
+        if (v.keyword === "required") return { path: `${base}/${String(params.missingProperty)}`, message: "is required but missing" };
+        if (v.keyword === "additionalProperties") return { path: `${base}/${String(params.additionalProperty)}`, message: "is not a known property here" };
+        if (v.keyword === "enum") return { path: base, message: `must be one of: ${(params.allowedValues as unknown[]).join(", ")}` };
+        return { path: base, message: v.message ?? "is invalid" };
+      });
+      const where = fe.validationContext ?? "body";
+      return reply
+        .status(400)
+        .send(body("invalid-request", `The request ${where} is not valid: ${details.map((d) => `${d.path || where} ${d.message}`).join("; ")}.`, details));
+    }
+    const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
+    if (known) return reply.status(known.status).send(body(known.code, known.message));
+    if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send(body("bad-request", fe.message));
+    }
+    request.log.error({ err: error }, "unexpected error");
+    return reply.status(500).send(body("internal-error", "Something went wrong on our side; it has been logged."));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(body("route-not-found", `There is no ${request.method} ${request.url.split("?")[0]} here.`));
+  });
+}

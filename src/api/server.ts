@@ -1,0 +1,91 @@
+/**
+ * The HTTP server: Fastify with TypeBox schemas (validation and OpenAPI from one source), access
+ * control on every route, one error shape, Prometheus metrics and structured logs.
+ */
+import cookie from "@fastify/cookie";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import YAML from "yaml";
+import type { Bank } from "../services/bank.ts";
+import { AppError } from "../services/errors.ts";
+import { registerAccessControl } from "./access-control.ts";
+import { ErrorBody, registerErrorHandling } from "./errors.ts";
+import { registerMetrics } from "./metrics.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { catalogueRoutes } from "./routes/catalogue.ts";
+import { registerRoutes } from "./routes/register.ts";
+import { systemRoutes } from "./routes/system.ts";
+
+export interface ServerOptions {
+  /** pino logger options, or false for none (tests). */
+  logger?: boolean | object;
+}
+
+export async function buildServer(bank: Bank, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: bank.config.logLevel },
+    bodyLimit: bank.config.bodyLimit,
+    // Schemas may carry keywords such as 'examples' that Ajv's strict mode rejects.
+    ajv: { customOptions: { strict: false, allErrors: true, removeAdditional: false, coerceTypes: "array" } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies other than JSON: CSV for achievement files, YAML for bundles, forms for OAuth tokens.
+  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(["application/yaml", "application/x-yaml", "text/yaml"], { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, YAML.parse(body as string));
+    } catch (error) {
+      done(new AppError("malformed-yaml", `The request body is not valid YAML: ${(error as Error).message}`, 400), undefined);
+    }
+  });
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+
+  await app.register(cookie);
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Credit Bank API",
+        version: "1",
+        description:
+          "The register of providers, units and qualifications; learners' personal learning accounts. " +
+          "Every error is `{ error: { code, message, details? } }`. Each operation says which roles may call it.",
+      },
+      servers: [{ url: bank.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "A session token from /api/v1/auth/login or an OAuth access token from /oauth/token." },
+          session: { type: "apiKey", in: "cookie", name: "cb_session" },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  registerErrorHandling(app);
+  registerAccessControl(app, bank.db);
+  registerMetrics(app);
+  // Every route's OpenAPI description names the roles that may call it.
+  app.addHook("onRoute", (route) => {
+    const roles = route.config?.roles;
+    if (!roles || !route.schema) return;
+    const schema = route.schema as Record<string, unknown>;
+    const who = roles.includes("public") ? "Anyone (no sign-in needed)." : `Roles: ${roles.join(", ")}.`;
+    schema.description = `${who}${schema.description ? ` ${schema.description as string}` : ""}`;
+    if (!roles.includes("public")) schema.security = [{ bearer: [] }, { session: [] }];
+  });
+
+  await app.register(systemRoutes(bank));
+  await app.register(authRoutes(bank));
+  await app.register(registerRoutes(bank), { prefix: "/api/v1" });
+  await app.register(catalogueRoutes(bank), { prefix: "/api/v1" });
+  await app.register(accountRoutes(bank), { prefix: "/api/v1" });
+  await app.ready();
+  return app;
+}
