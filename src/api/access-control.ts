@@ -5,10 +5,10 @@
  */
 import type {} from "@fastify/cookie";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { type Actor, PUBLIC, type Role } from "../services/actor.ts";
 import { authenticate } from "../services/access.ts";
-import { AppError } from "../services/errors.ts";
+import { type Actor, PUBLIC, type Role } from "../services/actor.ts";
 import type { Db } from "../services/catalogue-reads.ts";
+import { AppError } from "../services/errors.ts";
 
 export type RouteRole = Role | "public";
 
@@ -60,7 +60,11 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
     if (token) {
       const actor = await authenticate(db, token);
       if (!actor) {
-        throw new AppError("invalid-token", "The session or access token is unknown or has expired; sign in again.", 401);
+        throw new AppError(
+          "invalid-token",
+          "The session or access token is unknown or has expired; sign in again.",
+          401,
+        );
       }
       request.actor = actor;
     }

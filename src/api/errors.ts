@@ -3,8 +3,9 @@
  * for the caller's mistakes. Stack traces never leave the server; an unexpected error is logged and
  * answered with a 500 that says only that.
  */
-import type { FastifyError, FastifyInstance } from "fastify";
+
 import { Type } from "@sinclair/typebox";
+import type { FastifyError, FastifyInstance } from "fastify";
 import { AppError, type ErrorDetail } from "../services/errors.ts";
 
 export const ErrorBody = Type.Object(
@@ -31,11 +32,31 @@ function body(code: string, message: string, details?: ErrorDetail[]) {
 
 /** Fastify's own error codes, translated into ours. */
 const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: "malformed-json", message: "The request body is not valid JSON." },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: "malformed-json", message: "The request body is empty but JSON was announced." },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "body-too-large", message: "The request body is larger than this bank accepts." },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: "unsupported-media-type", message: "This endpoint does not accept that Content-Type." },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "invalid-content-length", message: "The Content-Length header does not match the body." },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: "malformed-json",
+    message: "The request body is not valid JSON.",
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: "malformed-json",
+    message: "The request body is empty but JSON was announced.",
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: "body-too-large",
+    message: "The request body is larger than this bank accepts.",
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: "unsupported-media-type",
+    message: "This endpoint does not accept that Content-Type.",
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: "invalid-content-length",
+    message: "The Content-Length header does not match the body.",
+  },
 };
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -48,15 +69,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const details: ErrorDetail[] = fe.validation.map((v) => {
         const params = v.params as Record<string, unknown>;
         const base = v.instancePath ?? "";
-        if (v.keyword === "required") return { path: `${base}/${String(params.missingProperty)}`, message: "is required but missing" };
-        if (v.keyword === "additionalProperties") return { path: `${base}/${String(params.additionalProperty)}`, message: "is not a known property here" };
-        if (v.keyword === "enum") return { path: base, message: `must be one of: ${(params.allowedValues as unknown[]).join(", ")}` };
+        if (v.keyword === "required")
+          return { path: `${base}/${String(params.missingProperty)}`, message: "is required but missing" };
+        if (v.keyword === "additionalProperties")
+          return { path: `${base}/${String(params.additionalProperty)}`, message: "is not a known property here" };
+        if (v.keyword === "enum")
+          return { path: base, message: `must be one of: ${(params.allowedValues as unknown[]).join(", ")}` };
         return { path: base, message: v.message ?? "is invalid" };
       });
       const where = fe.validationContext ?? "body";
       return reply
         .status(400)
-        .send(body("invalid-request", `The request ${where} is not valid: ${details.map((d) => `${d.path || where} ${d.message}`).join("; ")}.`, details));
+        .send(
+          body(
+            "invalid-request",
+            `The request ${where} is not valid: ${details.map((d) => `${d.path || where} ${d.message}`).join("; ")}.`,
+            details,
+          ),
+        );
     }
     const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
     if (known) return reply.status(known.status).send(body(known.code, known.message));

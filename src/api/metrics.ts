@@ -1,6 +1,6 @@
 /** Prometheus metrics: request counts and latencies by route and status, plus Node's own metrics. */
 import type { FastifyInstance } from "fastify";
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();

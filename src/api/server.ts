@@ -34,13 +34,20 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
 
   // Bodies other than JSON: CSV for achievement files, YAML for bundles, forms for OAuth tokens.
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser(["application/yaml", "application/x-yaml", "text/yaml"], { parseAs: "string" }, (_req, body, done) => {
-    try {
-      done(null, YAML.parse(body as string));
-    } catch (error) {
-      done(new AppError("malformed-yaml", `The request body is not valid YAML: ${(error as Error).message}`, 400), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    ["application/yaml", "application/x-yaml", "text/yaml"],
+    { parseAs: "string" },
+    (_req, body, done) => {
+      try {
+        done(null, YAML.parse(body as string));
+      } catch (error) {
+        done(
+          new AppError("malformed-yaml", `The request body is not valid YAML: ${(error as Error).message}`, 400),
+          undefined,
+        );
+      }
+    },
+  );
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) =>
     done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
@@ -60,7 +67,11 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
       servers: [{ url: bank.config.publicUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: "http", scheme: "bearer", description: "A session token from /api/v1/auth/login or an OAuth access token from /oauth/token." },
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description: "A session token from /api/v1/auth/login or an OAuth access token from /oauth/token.",
+          },
           session: { type: "apiKey", in: "cookie", name: "cb_session" },
         },
       },

@@ -4,13 +4,17 @@ import { SingleBar } from "cli-progress";
 import { type Command, Option } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import { type Bank, openBank } from "../services/bank.ts";
-import { AppError } from "../services/errors.ts";
 import { DatabaseBusyError } from "../services/catalogue-reads.ts";
+import { AppError } from "../services/errors.ts";
 import type { Remote } from "./remote.ts";
 
 export function remoteOptions(command: Command): Command {
   return command
-    .addOption(new Option("--url <url>", "work through a running bank's API instead of the local database").env("CREDITBANK_URL"))
+    .addOption(
+      new Option("--url <url>", "work through a running bank's API instead of the local database").env(
+        "CREDITBANK_URL",
+      ),
+    )
     .addOption(new Option("--token <token>", "access or session token for --url").env("CREDITBANK_TOKEN"));
 }
 

@@ -12,7 +12,9 @@ import { recordCommand } from "./commands/record.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { reportError } from "./common.ts";
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 const program = new Command()
   .name("creditbank")

@@ -6,7 +6,13 @@ export interface Remote {
   token: string | undefined;
 }
 
-export async function callApi<T>(remote: Remote, method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> {
+export async function callApi<T>(
+  remote: Remote,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = "application/json",
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (remote.token) headers.authorization = `Bearer ${remote.token}`;
   if (body !== undefined) headers["content-type"] = contentType;
@@ -24,7 +30,12 @@ export async function callApi<T>(remote: Remote, method: string, path: string, b
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const e = (data as { error?: { code?: string; message?: string; details?: [] } } | undefined)?.error;
-    throw new AppError(e?.code ?? `http-${response.status}`, e?.message ?? `The bank answered ${response.status}.`, response.status, e?.details);
+    throw new AppError(
+      e?.code ?? `http-${response.status}`,
+      e?.message ?? `The bank answered ${response.status}.`,
+      response.status,
+      e?.details,
+    );
   }
   return data as T;
 }

@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { Db } from "../store/catalogue-repo.ts";
-import { type Actor, assertRegistryAdmin, type Role, ROLES } from "./actor.ts";
+import { type Actor, assertRegistryAdmin, ROLES, type Role } from "./actor.ts";
 import { AppError, conflict, invalid, notFound } from "./errors.ts";
 import { sha256Hex } from "./hashing.ts";
 
@@ -25,18 +25,34 @@ export interface NewUser {
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export async function createUser(db: Db, actor: Actor, input: NewUser): Promise<{ id: string; email: string; role: Role }> {
+export async function createUser(
+  db: Db,
+  actor: Actor,
+  input: NewUser,
+): Promise<{ id: string; email: string; role: Role }> {
   assertRegistryAdmin(actor, "create user accounts");
   const email = input.email.trim().toLowerCase();
   if (!ROLES.includes(input.role)) throw invalid(`Unknown role '${input.role}'.`, undefined, "unknown-role");
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw invalid(`A password needs at least ${MIN_PASSWORD_LENGTH} characters.`, [{ path: "/password", message: "is too short" }], "password-too-short");
+    throw invalid(
+      `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+      [{ path: "/password", message: "is too short" }],
+      "password-too-short",
+    );
   }
   if (input.role === "provider-admin" && !input.providerId) {
-    throw invalid("A provider administrator belongs to a provider: give providerId.", [{ path: "/providerId", message: "is required" }], "provider-required");
+    throw invalid(
+      "A provider administrator belongs to a provider: give providerId.",
+      [{ path: "/providerId", message: "is required" }],
+      "provider-required",
+    );
   }
   if (input.role === "learner" && !input.learnerId) {
-    throw invalid("A learner's user account belongs to a learner account: give learnerId.", [{ path: "/learnerId", message: "is required" }], "learner-required");
+    throw invalid(
+      "A learner's user account belongs to a learner account: give learnerId.",
+      [{ path: "/learnerId", message: "is required" }],
+      "learner-required",
+    );
   }
   if (input.providerId) {
     const p = await db.selectFrom("provider").select("id").where("id", "=", input.providerId).executeTakeFirst();
@@ -92,7 +108,10 @@ export async function login(
   if (!(await verify(user.password_hash, password))) throw BAD_LOGIN();
   const token = newToken();
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  await db.insertInto("user_session").values({ token_hash: sha256Hex(token), user_id: user.id, expires_at: expiresAt }).execute();
+  await db
+    .insertInto("user_session")
+    .values({ token_hash: sha256Hex(token), user_id: user.id, expires_at: expiresAt })
+    .execute();
   return {
     token,
     expiresAt: expiresAt.toISOString(),
@@ -156,7 +175,8 @@ export async function createApiClient(
 ): Promise<{ clientId: string; clientSecret: string }> {
   assertRegistryAdmin(actor, "register API clients");
   if (input.role === "provider-admin") {
-    if (!input.providerId) throw invalid("A provider client belongs to a provider: give providerId.", undefined, "provider-required");
+    if (!input.providerId)
+      throw invalid("A provider client belongs to a provider: give providerId.", undefined, "provider-required");
     const p = await db.selectFrom("provider").select("id").where("id", "=", input.providerId).executeTakeFirst();
     if (!p) throw notFound("Provider", input.providerId, "unknown-provider");
   }

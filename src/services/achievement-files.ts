@@ -69,9 +69,19 @@ function csvRowToRecord(row: Record<string, string>): unknown {
   const email = v("email");
   if (email) identifiers.push({ kind: "email", value: email });
   const nationalId = v("national_id");
-  if (nationalId) identifiers.push({ kind: "national-id", value: nationalId, ...(v("national_id_country") ? { issuer: v("national_id_country") as string } : {}) });
+  if (nationalId)
+    identifiers.push({
+      kind: "national-id",
+      value: nationalId,
+      ...(v("national_id_country") ? { issuer: v("national_id_country") as string } : {}),
+    });
   const studentNumber = v("student_number");
-  if (studentNumber) identifiers.push({ kind: "student-number", value: studentNumber, ...(v("provider") ? { issuer: v("provider") as string } : {}) });
+  if (studentNumber)
+    identifiers.push({
+      kind: "student-number",
+      value: studentNumber,
+      ...(v("provider") ? { issuer: v("provider") as string } : {}),
+    });
   const version = v("unit_version");
   const record: Record<string, unknown> = {
     provider: v("provider"),
@@ -101,7 +111,10 @@ export function parseAchievementsCsv(text: string): NumberedRecord[] {
   } catch (error) {
     throw invalid(`The CSV file cannot be read: ${(error as Error).message}`, undefined, "malformed-csv");
   }
-  const header = rows.length > 0 ? Object.keys(rows[0] as object) : (text.split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim());
+  const header =
+    rows.length > 0
+      ? Object.keys(rows[0] as object)
+      : (text.split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim());
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (unknown.length > 0 || missing.length > 0) {
@@ -110,7 +123,10 @@ export function parseAchievementsCsv(text: string): NumberedRecord[] {
         ...(missing.length > 0 ? [`missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`] : []),
         ...(unknown.length > 0 ? [`unknown column${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`] : []),
       ].join("; ")}. Expected columns: ${CSV_COLUMNS.join(", ")}.`,
-      [...missing.map((c) => ({ path: c, message: "column is missing" })), ...unknown.map((c) => ({ path: c, message: "column is unknown" }))],
+      [
+        ...missing.map((c) => ({ path: c, message: "column is missing" })),
+        ...unknown.map((c) => ({ path: c, message: "column is unknown" })),
+      ],
       "csv-header-invalid",
     );
   }
@@ -127,7 +143,11 @@ export function parseAchievementsJson(text: string): NumberedRecord[] {
   }
   const list = Array.isArray(data) ? data : (data as { achievements?: unknown })?.achievements;
   if (!Array.isArray(list)) {
-    throw invalid("A JSON achievements file holds an array of records (or an object with an 'achievements' array).", undefined, "invalid-achievements-file");
+    throw invalid(
+      "A JSON achievements file holds an array of records (or an object with an 'achievements' array).",
+      undefined,
+      "invalid-achievements-file",
+    );
   }
   return list.map((record, i) => ({ row: i, record, fieldName: (p: string) => `/${i}${p}` }));
 }

@@ -39,5 +39,6 @@ export function assertActsForProvider(actor: Actor, providerId: string): void {
 }
 
 export function assertRegistryAdmin(actor: Actor, what: string): void {
-  if (actor.role !== "registry-admin") throw forbidden(`Only a registry administrator may ${what}.`, "registry-admin-only");
+  if (actor.role !== "registry-admin")
+    throw forbidden(`Only a registry administrator may ${what}.`, "registry-admin-only");
 }

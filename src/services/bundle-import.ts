@@ -7,8 +7,9 @@
  * - Units asked to be 'approved' go through the register workflow (submitted, then approved) and are
  *   refused, with their coherence findings, when they have errors.
  */
-import { validateFramework } from "../domain/frameworks.ts";
+
 import type { Finding } from "../domain/coherence.ts";
+import { validateFramework } from "../domain/frameworks.ts";
 import { type BundleUnit, CatalogueBundle, type Framework } from "../domain/schema/catalogue.ts";
 import {
   type Db,
@@ -71,11 +72,18 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
   duplicates(bundle.skillFrameworks ?? [], (s) => s.id, "/skillFrameworks", "skill framework id", problems);
   duplicates(bundle.providers ?? [], (p) => p.id, "/providers", "provider id", problems);
   duplicates(bundle.units ?? [], (u) => `${u.provider}:${u.code}`, "/units", "unit (provider and code)", problems);
-  duplicates(bundle.qualifications ?? [], (q) => `${q.awardingBody}:${q.code}`, "/qualifications", "qualification", problems);
+  duplicates(
+    bundle.qualifications ?? [],
+    (q) => `${q.awardingBody}:${q.code}`,
+    "/qualifications",
+    "qualification",
+    problems,
+  );
 
   (bundle.frameworks ?? []).forEach((fw, i) => {
     for (const f of validateFramework(fw, frameworks)) {
-      if (f.severity === "error") problems.push({ path: `/frameworks/${i}${f.path}`, message: f.message, code: f.code });
+      if (f.severity === "error")
+        problems.push({ path: `/frameworks/${i}${f.path}`, message: f.message, code: f.code });
     }
   });
 
@@ -85,7 +93,11 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
   ]);
   (bundle.creditSystems ?? []).forEach((cs, i) => {
     if (cs.hoursPerCredit.min > cs.hoursPerCredit.max) {
-      problems.push({ path: `/creditSystems/${i}/hoursPerCredit`, message: "min must not be greater than max", code: "invalid-range" });
+      problems.push({
+        path: `/creditSystems/${i}/hoursPerCredit`,
+        message: "min must not be greater than max",
+        code: "invalid-range",
+      });
     }
   });
 
@@ -98,15 +110,33 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
       const at = `/providers/${i}/accreditations/${j}`;
       const fw = frameworks.get(a.framework);
       if (!fw) {
-        problems.push({ path: `${at}/framework`, message: `refers to framework '${a.framework}', which is neither in the bundle nor in the register`, code: "unknown-framework" });
+        problems.push({
+          path: `${at}/framework`,
+          message: `refers to framework '${a.framework}', which is neither in the bundle nor in the register`,
+          code: "unknown-framework",
+        });
         return;
       }
       const min = fw.levels.find((l) => l.code === a.minLevel);
       const max = fw.levels.find((l) => l.code === a.maxLevel);
-      if (!min) problems.push({ path: `${at}/minLevel`, message: `level '${a.minLevel}' does not exist in ${fw.id}`, code: "unknown-level" });
-      if (!max) problems.push({ path: `${at}/maxLevel`, message: `level '${a.maxLevel}' does not exist in ${fw.id}`, code: "unknown-level" });
+      if (!min)
+        problems.push({
+          path: `${at}/minLevel`,
+          message: `level '${a.minLevel}' does not exist in ${fw.id}`,
+          code: "unknown-level",
+        });
+      if (!max)
+        problems.push({
+          path: `${at}/maxLevel`,
+          message: `level '${a.maxLevel}' does not exist in ${fw.id}`,
+          code: "unknown-level",
+        });
       if (min && max && min.ordinal > max.ordinal) {
-        problems.push({ path: at, message: `minLevel ${a.minLevel} is above maxLevel ${a.maxLevel}`, code: "invalid-range" });
+        problems.push({
+          path: at,
+          message: `minLevel ${a.minLevel} is above maxLevel ${a.maxLevel}`,
+          code: "invalid-range",
+        });
       }
       if (a.validTo && a.validTo < a.validFrom) {
         problems.push({ path: `${at}/validTo`, message: "is before validFrom", code: "invalid-range" });
@@ -116,22 +146,43 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
 
   (bundle.units ?? []).forEach((u, i) => {
     if (!providers.has(u.provider)) {
-      problems.push({ path: `/units/${i}/provider`, message: `refers to provider '${u.provider}', which is neither in the bundle nor in the register`, code: "unknown-provider" });
+      problems.push({
+        path: `/units/${i}/provider`,
+        message: `refers to provider '${u.provider}', which is neither in the bundle nor in the register`,
+        code: "unknown-provider",
+      });
     }
   });
 
   (bundle.qualifications ?? []).forEach((q, i) => {
     const at = `/qualifications/${i}`;
     if (!providers.has(q.awardingBody)) {
-      problems.push({ path: `${at}/awardingBody`, message: `refers to provider '${q.awardingBody}', which is neither in the bundle nor in the register`, code: "unknown-provider" });
+      problems.push({
+        path: `${at}/awardingBody`,
+        message: `refers to provider '${q.awardingBody}', which is neither in the bundle nor in the register`,
+        code: "unknown-provider",
+      });
     }
     const fw = frameworks.get(q.level.framework);
-    if (!fw) problems.push({ path: `${at}/level/framework`, message: `framework '${q.level.framework}' is unknown`, code: "unknown-framework" });
+    if (!fw)
+      problems.push({
+        path: `${at}/level/framework`,
+        message: `framework '${q.level.framework}' is unknown`,
+        code: "unknown-framework",
+      });
     else if (!fw.levels.some((l) => l.code === q.level.level)) {
-      problems.push({ path: `${at}/level/level`, message: `level '${q.level.level}' does not exist in ${fw.id}`, code: "unknown-level" });
+      problems.push({
+        path: `${at}/level/level`,
+        message: `level '${q.level.level}' does not exist in ${fw.id}`,
+        code: "unknown-level",
+      });
     }
     if (!creditSystems.has(q.credits.system)) {
-      problems.push({ path: `${at}/credits/system`, message: `credit system '${q.credits.system}' is unknown`, code: "unknown-credit-system" });
+      problems.push({
+        path: `${at}/credits/system`,
+        message: `credit system '${q.credits.system}' is unknown`,
+        code: "unknown-credit-system",
+      });
     }
   });
   return problems;
@@ -143,7 +194,12 @@ function duplicates<T>(items: T[], key: (t: T) => string, base: string, what: st
     const k = key(item);
     const earlier = first.get(k);
     if (earlier === undefined) first.set(k, i);
-    else problems.push({ path: `${base}/${i}`, message: `repeats the ${what} '${k}' already given at ${base}/${earlier}`, code: "duplicate" });
+    else
+      problems.push({
+        path: `${base}/${i}`,
+        message: `repeats the ${what} '${k}' already given at ${base}/${earlier}`,
+        code: "duplicate",
+      });
   });
 }
 
@@ -155,7 +211,11 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
   assertRegistryAdmin(actor, "import catalogue bundles");
   const problems = await checkBundle(db, input);
   if (problems.length > 0) {
-    throw invalid(`The bundle has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was imported.`, problems, "bundle-invalid");
+    throw invalid(
+      `The bundle has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was imported.`,
+      problems,
+      "bundle-invalid",
+    );
   }
   const bundle = input as CatalogueBundle;
   const note = `imported from ${source}`;
@@ -174,22 +234,26 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
     for (const cs of bundle.creditSystems ?? []) {
       const outcome = await upsertCreditSystem(tx, cs);
       count(report.creditSystems, outcome);
-      if (outcome !== "unchanged") await appendRegisterEvent(tx, { ...event, subjectType: "credit-system", subjectId: cs.id, action: outcome });
+      if (outcome !== "unchanged")
+        await appendRegisterEvent(tx, { ...event, subjectType: "credit-system", subjectId: cs.id, action: outcome });
     }
     for (const fw of bundle.frameworks ?? []) {
       const outcome = await upsertFramework(tx, fw);
       count(report.frameworks, outcome);
-      if (outcome !== "unchanged") await appendRegisterEvent(tx, { ...event, subjectType: "framework", subjectId: fw.id, action: outcome });
+      if (outcome !== "unchanged")
+        await appendRegisterEvent(tx, { ...event, subjectType: "framework", subjectId: fw.id, action: outcome });
     }
     for (const sf of bundle.skillFrameworks ?? []) {
       const outcome = await upsertSkillFramework(tx, sf);
       count(report.skillFrameworks, outcome);
-      if (outcome !== "unchanged") await appendRegisterEvent(tx, { ...event, subjectType: "skill-framework", subjectId: sf.id, action: outcome });
+      if (outcome !== "unchanged")
+        await appendRegisterEvent(tx, { ...event, subjectType: "skill-framework", subjectId: sf.id, action: outcome });
     }
     for (const p of bundle.providers ?? []) {
       const outcome = await upsertProviderProfile(tx, p);
       count(report.providers, outcome);
-      if (outcome !== "unchanged") await appendRegisterEvent(tx, { ...event, subjectType: "provider", subjectId: p.id, action: outcome });
+      if (outcome !== "unchanged")
+        await appendRegisterEvent(tx, { ...event, subjectType: "provider", subjectId: p.id, action: outcome });
       for (const a of p.accreditations ?? []) {
         const r = await upsertAccreditation(tx, p.id, a);
         count(report.accreditations, r.outcome);
@@ -227,7 +291,14 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
       if (wanted === "draft" || s.status === wanted) continue;
       const errors = findings.filter((f) => f.severity === "error");
       if (errors.length > 0) {
-        refused.push(...errors.map((f: Finding) => ({ path: `/units/${i}${f.path}`, message: f.message, code: f.code, hint: f.hint })));
+        refused.push(
+          ...errors.map((f: Finding) => ({
+            path: `/units/${i}${f.path}`,
+            message: f.message,
+            code: f.code,
+            hint: f.hint,
+          })),
+        );
         continue;
       }
       if (s.status === "draft" || s.status === "returned") {
@@ -253,7 +324,14 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
       if (!existing) {
         const id = await insertQualification(tx, q, hash);
         count(report.qualifications, "created");
-        await appendRegisterEvent(tx, { ...event, subjectType: "qualification", subjectId: id, action: "created", toStatus: "active", details: { version: 1 } });
+        await appendRegisterEvent(tx, {
+          ...event,
+          subjectType: "qualification",
+          subjectId: id,
+          action: "created",
+          toStatus: "active",
+          details: { version: 1 },
+        });
         continue;
       }
       const latest = await getQualification(tx, existing.id);
@@ -264,7 +342,13 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
       const version = existing.latestVersion + 1;
       await insertQualificationVersion(tx, existing.id, version, q, hash);
       count(report.qualifications, "updated");
-      await appendRegisterEvent(tx, { ...event, subjectType: "qualification", subjectId: existing.id, action: "version-created", details: { version } });
+      await appendRegisterEvent(tx, {
+        ...event,
+        subjectType: "qualification",
+        subjectId: existing.id,
+        action: "version-created",
+        details: { version },
+      });
     }
     return report;
   });

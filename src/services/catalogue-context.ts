@@ -60,7 +60,10 @@ export function checkUnit(ctx: CatalogueContext, spec: UnitSpec, on: string = to
 }
 
 /** The columns derived from a spec that queries and the statement use. */
-export function derivedColumns(ctx: CatalogueContext, spec: UnitSpec): { levelOrdinal: number | null; dimensions: Dimension[] } {
+export function derivedColumns(
+  ctx: CatalogueContext,
+  spec: UnitSpec,
+): { levelOrdinal: number | null; dimensions: Dimension[] } {
   const ordinal = spec.level ? levelOrdinal(ctx.frameworks, spec.level) : undefined;
   const covered = new Set((spec.outcomes ?? []).map((o) => o.dimension).filter((d): d is Dimension => Boolean(d)));
   return { levelOrdinal: ordinal ?? null, dimensions: DIMENSIONS.filter((d) => covered.has(d)) };

@@ -34,10 +34,22 @@ export async function loadDemo(db: Db, onProgress?: (done: number, total: number
   const records = demoAchievements(bundle);
   const byProvider = new Map<string, typeof records>();
   for (const r of records) byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), r]);
-  const recording: RecordingReport = { rows: 0, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
+  const recording: RecordingReport = {
+    rows: 0,
+    recorded: 0,
+    unchanged: 0,
+    learnersCreated: 0,
+    errors: [],
+    results: [],
+  };
   let done = 0;
   for (const [providerId, list] of byProvider) {
-    const actor: Actor = { kind: "operator", role: "provider-admin", providerId, label: `provider-admin ${providerId} (demo)` };
+    const actor: Actor = {
+      kind: "operator",
+      role: "provider-admin",
+      providerId,
+      label: `provider-admin ${providerId} (demo)`,
+    };
     const report = await recordAchievements(
       db,
       actor,
@@ -53,14 +65,34 @@ export async function loadDemo(db: Db, onProgress?: (done: number, total: number
   }
 
   const accounts: DemoAccount[] = [
-    { email: "registry@demo.creditbank.example", role: "registry-admin", what: "the qualifications authority's register office" },
+    {
+      email: "registry@demo.creditbank.example",
+      role: "registry-admin",
+      what: "the qualifications authority's register office",
+    },
     { email: "assessor@demo.creditbank.example", role: "assessor", what: "a recognition assessor" },
   ];
-  await ensureUser(db, { email: accounts[0]?.email as string, password: DEMO_PASSWORD, displayName: "Registry Officer", role: "registry-admin" });
-  await ensureUser(db, { email: accounts[1]?.email as string, password: DEMO_PASSWORD, displayName: "Recognition Assessor", role: "assessor" });
+  await ensureUser(db, {
+    email: accounts[0]?.email as string,
+    password: DEMO_PASSWORD,
+    displayName: "Registry Officer",
+    role: "registry-admin",
+  });
+  await ensureUser(db, {
+    email: accounts[1]?.email as string,
+    password: DEMO_PASSWORD,
+    displayName: "Recognition Assessor",
+    role: "assessor",
+  });
   for (const p of bundle.providers ?? []) {
     const email = `staff@${p.id}.demo.creditbank.example`;
-    await ensureUser(db, { email, password: DEMO_PASSWORD, displayName: `${p.name} staff`, role: "provider-admin", providerId: p.id });
+    await ensureUser(db, {
+      email,
+      password: DEMO_PASSWORD,
+      displayName: `${p.name} staff`,
+      role: "provider-admin",
+      providerId: p.id,
+    });
     accounts.push({ email, role: "provider-admin", what: p.name });
   }
   // A learner with a long history gets a sign-in, so the statement can be seen as a learner sees it.
@@ -74,7 +106,13 @@ export async function loadDemo(db: Db, onProgress?: (done: number, total: number
     .executeTakeFirst();
   if (learner) {
     const email = "learner@demo.creditbank.example";
-    await ensureUser(db, { email, password: DEMO_PASSWORD, displayName: "Demo Learner", role: "learner", learnerId: learner.learner_id });
+    await ensureUser(db, {
+      email,
+      password: DEMO_PASSWORD,
+      displayName: "Demo Learner",
+      role: "learner",
+      learnerId: learner.learner_id,
+    });
     accounts.push({ email, role: "learner", what: `a learner with ${learner.n} account entries` });
   }
   return { catalogue, recording, accounts };

@@ -5,7 +5,13 @@
 import { identifierKey, normalizeIdentifier } from "../domain/identifiers.ts";
 import type { LearnerIdentifier, LearnerProfile, NewLearner } from "../domain/schema/accounts.ts";
 import { buildStatement, type Statement } from "../domain/statement.ts";
-import { accountMembers, findLearnersByIdentifiers, insertIdentifiers, insertLearners, loadEntries } from "../store/accounts-repo.ts";
+import {
+  accountMembers,
+  findLearnersByIdentifiers,
+  insertIdentifiers,
+  insertLearners,
+  loadEntries,
+} from "../store/accounts-repo.ts";
 import type { Db } from "../store/catalogue-repo.ts";
 import { type Actor, assertActsForProvider, assertRegistryAdmin } from "./actor.ts";
 import { AppError, conflict, forbidden, invalid, notFound } from "./errors.ts";
@@ -177,20 +183,43 @@ export async function mergeLearners(
   reason: string,
 ): Promise<LearnerView> {
   assertRegistryAdmin(actor, "merge learner accounts");
-  if (!reason.trim()) throw invalid("Say why the accounts are the same person.", [{ path: "/reason", message: "is required" }], "reason-required");
-  if (survivorId === mergedId) throw invalid("An account cannot be merged into itself.", undefined, "merge-same-account");
+  if (!reason.trim())
+    throw invalid(
+      "Say why the accounts are the same person.",
+      [{ path: "/reason", message: "is required" }],
+      "reason-required",
+    );
+  if (survivorId === mergedId)
+    throw invalid("An account cannot be merged into itself.", undefined, "merge-same-account");
   return db.transaction().execute(async (tx) => {
-    const rows = await tx.selectFrom("learner").select(["id", "status"]).where("id", "in", [survivorId, mergedId]).forUpdate().execute();
+    const rows = await tx
+      .selectFrom("learner")
+      .select(["id", "status"])
+      .where("id", "in", [survivorId, mergedId])
+      .forUpdate()
+      .execute();
     for (const id of [survivorId, mergedId]) {
       const row = rows.find((r) => r.id === id);
       if (!row) throw notFound("Learner", id, "learner-not-found");
-      if (row.status !== "active") throw conflict(`Learner account ${id} is ${row.status} and cannot take part in a merge.`, "learner-not-active");
+      if (row.status !== "active")
+        throw conflict(`Learner account ${id} is ${row.status} and cannot take part in a merge.`, "learner-not-active");
     }
     // Accounts merged earlier into the merged one now point straight at the survivor: one hop always.
-    await tx.updateTable("learner").set({ merged_into: survivorId, updated_at: new Date() }).where("merged_into", "=", mergedId).execute();
-    await tx.updateTable("learner").set({ status: "merged", merged_into: survivorId, updated_at: new Date() }).where("id", "=", mergedId).execute();
+    await tx
+      .updateTable("learner")
+      .set({ merged_into: survivorId, updated_at: new Date() })
+      .where("merged_into", "=", mergedId)
+      .execute();
+    await tx
+      .updateTable("learner")
+      .set({ status: "merged", merged_into: survivorId, updated_at: new Date() })
+      .where("id", "=", mergedId)
+      .execute();
     await tx.updateTable("app_user").set({ learner_id: survivorId }).where("learner_id", "=", mergedId).execute();
-    await tx.insertInto("account_merge").values({ survivor_id: survivorId, merged_id: mergedId, actor_label: actor.label, reason }).execute();
+    await tx
+      .insertInto("account_merge")
+      .values({ survivor_id: survivorId, merged_id: mergedId, actor_label: actor.label, reason })
+      .execute();
     return getLearner(tx, survivorId);
   });
 }
@@ -225,7 +254,8 @@ export async function revokeAchievement(
   reason: string,
   correction = false,
 ): Promise<Statement> {
-  if (!reason.trim()) throw invalid("A revocation needs a reason.", [{ path: "/reason", message: "is required" }], "reason-required");
+  if (!reason.trim())
+    throw invalid("A revocation needs a reason.", [{ path: "/reason", message: "is required" }], "reason-required");
   await db.transaction().execute(async (tx) => {
     const achievement = await tx
       .selectFrom("achievement")
@@ -300,7 +330,11 @@ export async function erasePersonalData(db: Db, actor: Actor, learnerId: string)
     if (members.length === 0) throw notFound("Learner", learnerId, "learner-not-found");
     await tx.deleteFrom("learner_identifier").where("learner_id", "in", members).execute();
     await tx.deleteFrom("learner_profile").where("learner_id", "in", members).execute();
-    await tx.updateTable("learner").set({ status: "erased", updated_at: new Date() }).where("id", "=", learnerId).execute();
+    await tx
+      .updateTable("learner")
+      .set({ status: "erased", updated_at: new Date() })
+      .where("id", "=", learnerId)
+      .execute();
     return getLearner(tx, learnerId);
   });
 }

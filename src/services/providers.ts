@@ -47,11 +47,24 @@ export async function actOnAccreditation(
       .executeTakeFirst();
     if (!row) throw notFound("Accreditation", accreditationId, "accreditation-not-found");
     const role = actor.role === "registry-admin" ? "registry-admin" : "provider-admin";
-    const decision = applyAccreditationAction(row.status as AccreditationStatus, action, { role }, reason ? { reason } : {});
+    const decision = applyAccreditationAction(
+      row.status as AccreditationStatus,
+      action,
+      { role },
+      reason ? { reason } : {},
+    );
     if (!decision.ok) {
-      throw new AppError(decision.code, decision.message, decision.code === "forbidden" ? 403 : decision.code === "reason-required" ? 422 : 409);
+      throw new AppError(
+        decision.code,
+        decision.message,
+        decision.code === "forbidden" ? 403 : decision.code === "reason-required" ? 422 : 409,
+      );
     }
-    await tx.updateTable("accreditation").set({ status: decision.to, updated_at: new Date() }).where("id", "=", accreditationId).execute();
+    await tx
+      .updateTable("accreditation")
+      .set({ status: decision.to, updated_at: new Date() })
+      .where("id", "=", accreditationId)
+      .execute();
     await appendRegisterEvent(tx, {
       actorId: actor.userId,
       actorLabel: actor.label,

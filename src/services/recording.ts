@@ -174,7 +174,14 @@ export async function recordBatch(
   catalogue: RecordingCatalogue,
   on: string = today(),
 ): Promise<RecordingReport> {
-  const report: RecordingReport = { rows: batch.length, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
+  const report: RecordingReport = {
+    rows: batch.length,
+    recorded: 0,
+    unchanged: 0,
+    learnersCreated: 0,
+    errors: [],
+    results: [],
+  };
   const fail = (n: NumberedRecord, pointer: string, code: string, message: string) =>
     report.errors.push({ row: n.row, field: n.fieldName ? n.fieldName(pointer) : pointer, code, message });
 
@@ -346,7 +353,7 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
       })),
     );
     report.learnersCreated = newIds.length;
-    toCreate.forEach((c, i) => resolved.set(c.row, newIds[i] as string));
+    for (const [i, c] of toCreate.entries()) resolved.set(c.row, newIds[i] as string);
     for (const [c, earlier] of sameAs) {
       const id = resolved.get(earlier.row);
       if (id) resolved.set(c.row, id);
@@ -432,7 +439,11 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
     // 5. Repeats: the same content is "unchanged"; different content under the same key is a conflict.
     const existing = await findAchievementsByKey(
       tx,
-      notInserted.map((c) => ({ learnerId: resolved.get(c.row) as string, unitId: c.unit.unitId, achievedOn: c.record.achievedOn })),
+      notInserted.map((c) => ({
+        learnerId: resolved.get(c.row) as string,
+        unitId: c.unit.unitId,
+        achievedOn: c.record.achievedOn,
+      })),
     );
     for (const c of notInserted) {
       const learnerId = resolved.get(c.row) as string;

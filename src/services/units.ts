@@ -60,7 +60,13 @@ export async function saveUnitDraft(
   const event = { actorId: actor.userId, actorLabel: actor.label, subjectType: "unit" as const, reason: note ?? null };
   if (!existing) {
     const unitId = await insertUnit(db, spec.provider, spec.code, write("draft"));
-    await appendRegisterEvent(db, { ...event, subjectId: unitId, action: "created", toStatus: "draft", details: { version: 1 } });
+    await appendRegisterEvent(db, {
+      ...event,
+      subjectId: unitId,
+      action: "created",
+      toStatus: "draft",
+      details: { version: 1 },
+    });
     return { outcome: "created", unit: await mustGet(db, unitId, 1) };
   }
   const latest = await mustGet(db, existing.id, existing.latestVersion);
@@ -74,7 +80,13 @@ export async function saveUnitDraft(
   if (FROZEN.has(latest.status)) {
     const version = latest.version + 1;
     await insertUnitVersion(db, existing.id, version, write("draft"));
-    await appendRegisterEvent(db, { ...event, subjectId: existing.id, action: "version-created", toStatus: "draft", details: { version } });
+    await appendRegisterEvent(db, {
+      ...event,
+      subjectId: existing.id,
+      action: "version-created",
+      toStatus: "draft",
+      details: { version },
+    });
     return { outcome: "new-version", unit: await mustGet(db, existing.id, version) };
   }
   // draft or returned: edit in place; a returned version goes back to draft once it is changed.
@@ -174,4 +186,3 @@ export async function actOnUnit(
   });
   return mustGet(db, unitId, version);
 }
-

@@ -40,7 +40,10 @@ function describe(e: ErrorObject): { path: string; message: string } {
     case "format":
       return { path, message: `must be a valid ${String(p.format)}` };
     case "pattern":
-      return { path, message: `has the wrong form${e.parentSchema?.description ? `: ${e.parentSchema.description}` : ""}` };
+      return {
+        path,
+        message: `has the wrong form${e.parentSchema?.description ? `: ${e.parentSchema.description}` : ""}`,
+      };
     default:
       return { path, message: e.message ?? "is invalid" };
   }

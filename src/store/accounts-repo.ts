@@ -106,7 +106,9 @@ export async function insertAchievements(db: Db, rows: AchievementInsert[]): Pro
         recorded_by: r.recordedBy,
       })),
     )
-    .onConflict((oc) => oc.columns(["learner_id", "unit_id", "achieved_on"]).where("revoked_at", "is", null).doNothing())
+    .onConflict((oc) =>
+      oc.columns(["learner_id", "unit_id", "achieved_on"]).where("revoked_at", "is", null).doNothing(),
+    )
     .returning(["id", "learner_id", "unit_id", "achieved_on"])
     .execute();
   for (const r of result) inserted.set(achievementKey(r.learner_id, r.unit_id, r.achieved_on), r.id);
@@ -123,13 +125,20 @@ export async function findAchievementsByKey(
 ): Promise<Map<string, { id: string; contentHash: string }>> {
   const found = new Map<string, { id: string; contentHash: string }>();
   if (keys.length === 0) return found;
-  const { rows } = await sql<{ id: string; learner_id: string; unit_id: string; achieved_on: string; content_hash: string }>`
+  const { rows } = await sql<{
+    id: string;
+    learner_id: string;
+    unit_id: string;
+    achieved_on: string;
+    content_hash: string;
+  }>`
     select a.id, a.learner_id, a.unit_id, a.achieved_on, a.content_hash
     from unnest(${keys.map((k) => k.learnerId)}::uuid[], ${keys.map((k) => k.unitId)}::uuid[],
                 ${keys.map((k) => k.achievedOn)}::date[]) as k(learner_id, unit_id, achieved_on)
     join achievement a on a.learner_id = k.learner_id and a.unit_id = k.unit_id and a.achieved_on = k.achieved_on
     where a.revoked_at is null`.execute(db);
-  for (const r of rows) found.set(achievementKey(r.learner_id, r.unit_id, r.achieved_on), { id: r.id, contentHash: r.content_hash });
+  for (const r of rows)
+    found.set(achievementKey(r.learner_id, r.unit_id, r.achieved_on), { id: r.id, contentHash: r.content_hash });
   return found;
 }
 
@@ -198,7 +207,9 @@ export async function loadEntries(db: Db, learnerIds: string[]) {
   return db
     .selectFrom("account_entry as e")
     .leftJoin("unit as u", "u.id", "e.unit_id")
-    .leftJoin("unit_version as v", (join) => join.onRef("v.unit_id", "=", "e.unit_id").onRef("v.version", "=", "e.unit_version"))
+    .leftJoin("unit_version as v", (join) =>
+      join.onRef("v.unit_id", "=", "e.unit_id").onRef("v.version", "=", "e.unit_version"),
+    )
     .select([
       "e.id",
       "e.learner_id",

@@ -74,7 +74,12 @@ export async function loadFrameworks(db: Db, ids?: string[]): Promise<Map<string
     const refs = references
       .filter((r) => r.framework_id === row.id)
       .map((r) =>
-        compact({ level: r.level_code, targetFramework: r.target_framework_id, targetLevel: r.target_level_code, basis: r.basis }),
+        compact({
+          level: r.level_code,
+          targetFramework: r.target_framework_id,
+          targetLevel: r.target_level_code,
+          basis: r.basis,
+        }),
       );
     if (refs.length > 0) framework.levelReferences = refs;
     result.set(row.id, framework);

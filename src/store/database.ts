@@ -41,7 +41,9 @@ const DATE = 1082;
 const sameAsText = (value: string) => value;
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<OpenDatabase> {
-  const opened = options.databaseUrl ? openServer(options.databaseUrl, options.poolSize ?? 10) : await openEmbedded(options.dataDir);
+  const opened = options.databaseUrl
+    ? openServer(options.databaseUrl, options.poolSize ?? 10)
+    : await openEmbedded(options.dataDir);
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(opened.db as unknown as Kysely<unknown>);

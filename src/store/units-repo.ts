@@ -4,8 +4,8 @@
  */
 import { type SelectQueryBuilder, sql } from "kysely";
 import { prerequisiteKey } from "../domain/coherence.ts";
-import type { LevelRef } from "../domain/schema/common.ts";
 import type { QualificationSpec, UnitSpec, UnitStatus } from "../domain/schema/catalogue.ts";
+import type { LevelRef } from "../domain/schema/common.ts";
 import type { Db } from "./catalogue-repo.ts";
 import type { Database } from "./schema.ts";
 
@@ -136,7 +136,9 @@ export interface UnitFilter {
 }
 
 export async function listUnits(db: Db, filter: UnitFilter): Promise<{ items: UnitVersionRecord[]; total: number }> {
-  const apply = <O>(query: SelectQueryBuilder<Database & { v: Database["unit_version"]; u: Database["unit"] }, "v" | "u", O>) => {
+  const apply = <O>(
+    query: SelectQueryBuilder<Database & { v: Database["unit_version"]; u: Database["unit"] }, "v" | "u", O>,
+  ) => {
     let q = query;
     if (filter.provider) q = q.where("u.provider_id", "=", filter.provider);
     if (filter.status && filter.status.length > 0) q = q.where("v.status", "in", filter.status);
@@ -400,7 +402,14 @@ export async function insertQualificationVersion(
 export interface RegisterEvent {
   actorId?: string | undefined;
   actorLabel: string;
-  subjectType: "framework" | "credit-system" | "skill-framework" | "provider" | "accreditation" | "unit" | "qualification";
+  subjectType:
+    | "framework"
+    | "credit-system"
+    | "skill-framework"
+    | "provider"
+    | "accreditation"
+    | "unit"
+    | "qualification";
   subjectId: string;
   action: string;
   fromStatus?: string | null;

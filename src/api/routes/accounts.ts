@@ -2,8 +2,9 @@
  * Learners and their personal learning accounts: opening, looking up, the statement, merging,
  * recording achievements (one, or a file of many), revoking, erasing personal data.
  */
-import { Type } from "@sinclair/typebox";
+
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import { IDENTIFIER_KINDS, NewLearner } from "../../domain/schema/accounts.ts";
 import { literalUnion, Uuid } from "../../domain/schema/common.ts";
 import { parseAchievementsCsv, parseAchievementsJson } from "../../services/achievement-files.ts";
@@ -34,7 +35,10 @@ export const accountRoutes =
   async (app) => {
     app.post(
       "/learners",
-      { config: { roles: EDITORS }, schema: { tags: ["accounts"], summary: "Open a learner account.", body: NewLearner } },
+      {
+        config: { roles: EDITORS },
+        schema: { tags: ["accounts"], summary: "Open a learner account.", body: NewLearner },
+      },
       async (request, reply) => reply.status(201).send(await createLearner(bank.db, request.actor, request.body)),
     );
 
@@ -57,10 +61,16 @@ export const accountRoutes =
 
     app.get(
       "/learners/:learnerId",
-      { config: { roles: ANY_SIGNED_IN }, schema: { tags: ["accounts"], summary: "A learner's profile and identifiers.", params: LearnerParam } },
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: { tags: ["accounts"], summary: "A learner's profile and identifiers.", params: LearnerParam },
+      },
       async (request) => {
         await assertMaySeeLearner(bank.db, request.actor, request.params.learnerId);
-        return { ...(await getLearner(bank.db, request.params.learnerId)), merges: await mergeHistory(bank.db, request.params.learnerId) };
+        return {
+          ...(await getLearner(bank.db, request.params.learnerId)),
+          merges: await mergeHistory(bank.db, request.params.learnerId),
+        };
       },
     );
 
@@ -68,7 +78,12 @@ export const accountRoutes =
       "/learners/:learnerId/statement",
       {
         config: { roles: ANY_SIGNED_IN },
-        schema: { tags: ["accounts"], summary: "The account statement: dated entries with running balances by level, dimension, provider and source.", params: LearnerParam },
+        schema: {
+          tags: ["accounts"],
+          summary:
+            "The account statement: dated entries with running balances by level, dimension, provider and source.",
+          params: LearnerParam,
+        },
       },
       async (request) => {
         await assertMaySeeLearner(bank.db, request.actor, request.params.learnerId);
@@ -84,17 +99,25 @@ export const accountRoutes =
           tags: ["accounts"],
           summary: "Merge another account of the same person into this one; history is kept.",
           params: LearnerParam,
-          body: Type.Object({ mergedId: Uuid, reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { mergedId: Uuid, reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+            { additionalProperties: false },
+          ),
         },
       },
-      async (request) => mergeLearners(bank.db, request.actor, request.params.learnerId, request.body.mergedId, request.body.reason),
+      async (request) =>
+        mergeLearners(bank.db, request.actor, request.params.learnerId, request.body.mergedId, request.body.reason),
     );
 
     app.delete(
       "/learners/:learnerId/personal-data",
       {
         config: { roles: REGISTRY },
-        schema: { tags: ["accounts"], summary: "Erase a learner's personal data; the account's entries stay.", params: LearnerParam },
+        schema: {
+          tags: ["accounts"],
+          summary: "Erase a learner's personal data; the account's entries stay.",
+          params: LearnerParam,
+        },
       },
       async (request) => erasePersonalData(bank.db, request.actor, request.params.learnerId),
     );
@@ -105,7 +128,8 @@ export const accountRoutes =
         config: { roles: EDITORS },
         schema: {
           tags: ["accounts"],
-          summary: "Revoke an achievement: a reversal entry takes its credits back. With correction=true it is the first half of a correction.",
+          summary:
+            "Revoke an achievement: a reversal entry takes its credits back. With correction=true it is the first half of a correction.",
           params: Type.Object({ learnerId: Uuid, achievementId: Uuid }),
           body: Type.Object(
             { reason: Type.String({ minLength: 1, maxLength: 2000 }), correction: Type.Optional(Type.Boolean()) },
@@ -114,7 +138,14 @@ export const accountRoutes =
         },
       },
       async (request) =>
-        revokeAchievement(bank.db, request.actor, request.params.learnerId, request.params.achievementId, request.body.reason, request.body.correction ?? false),
+        revokeAchievement(
+          bank.db,
+          request.actor,
+          request.params.learnerId,
+          request.params.achievementId,
+          request.body.reason,
+          request.body.correction ?? false,
+        ),
     );
 
     app.post(
@@ -123,7 +154,8 @@ export const accountRoutes =
         config: { roles: EDITORS },
         schema: {
           tags: ["accounts"],
-          summary: "Record one achievement: the learner passed a unit; its credits are deposited. Idempotent on (learner, unit, date).",
+          summary:
+            "Record one achievement: the learner passed a unit; its credits are deposited. Idempotent on (learner, unit, date).",
           // Validated by the recording service, which reports problems with their JSON pointers.
           body: Type.Unknown({ description: "An AchievementRecord." }),
         },
@@ -133,7 +165,12 @@ export const accountRoutes =
         const error = report.errors[0];
         if (error) {
           const status = error.code === "not-your-provider" ? 403 : error.code === "achievement-conflict" ? 409 : 422;
-          throw new AppError(error.code, error.message, status, report.errors.map((e) => ({ path: e.field, message: e.message, code: e.code })));
+          throw new AppError(
+            error.code,
+            error.message,
+            status,
+            report.errors.map((e) => ({ path: e.field, message: e.message, code: e.code })),
+          );
         }
         const result = report.results[0];
         return reply.status(result?.status === "recorded" ? 201 : 200).send(result);
@@ -158,10 +195,18 @@ export const accountRoutes =
             : Array.isArray(body)
               ? parseAchievementsJson(JSON.stringify(body))
               : (() => {
-                  throw invalid("Send a CSV file (text/csv) or a JSON array of records.", undefined, "invalid-achievements-file");
+                  throw invalid(
+                    "Send a CSV file (text/csv) or a JSON array of records.",
+                    undefined,
+                    "invalid-achievements-file",
+                  );
                 })();
         if (records.length > MAX_ROWS_PER_REQUEST) {
-          throw new AppError("too-many-rows", `At most ${MAX_ROWS_PER_REQUEST} rows per request; this one has ${records.length}.`, 413);
+          throw new AppError(
+            "too-many-rows",
+            `At most ${MAX_ROWS_PER_REQUEST} rows per request; this one has ${records.length}.`,
+            413,
+          );
         }
         const report = await recordAchievements(bank.db, request.actor, records);
         return { ...report, results: report.results };

@@ -1,11 +1,12 @@
 /** Signing in and out, machine-client tokens, and the accounts of staff and learners. */
-import { Type } from "@sinclair/typebox";
+
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { literalUnion, Slug, Uuid } from "../../domain/schema/common.ts";
 import { createApiClient, createUser, issueClientToken, login, logout } from "../../services/access.ts";
 import { ROLES } from "../../services/actor.ts";
 import type { Bank } from "../../services/bank.ts";
 import { AppError } from "../../services/errors.ts";
-import { literalUnion, Slug, Uuid } from "../../domain/schema/common.ts";
 import { ANY_SIGNED_IN, EVERYONE, SESSION_COOKIE } from "../access-control.ts";
 
 const REGISTRY = ["registry-admin"] as const;
@@ -21,7 +22,10 @@ export const authRoutes =
           tags: ["access"],
           summary: "Sign in with e-mail and password; returns a session token and sets the session cookie.",
           body: Type.Object(
-            { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+            {
+              email: Type.String({ minLength: 3, maxLength: 254 }),
+              password: Type.String({ minLength: 1, maxLength: 1024 }),
+            },
             { additionalProperties: false },
           ),
         },
@@ -53,7 +57,10 @@ export const authRoutes =
 
     app.get(
       "/api/v1/auth/me",
-      { config: { roles: ANY_SIGNED_IN }, schema: { tags: ["access"], summary: "Who am I: role, provider or learner." } },
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: { tags: ["access"], summary: "Who am I: role, provider or learner." },
+      },
       async (request) => {
         const { kind, role, userId, clientId, providerId, learnerId, label } = request.actor;
         return { kind, role, userId, clientId, providerId, learnerId, label };
@@ -90,7 +97,11 @@ export const authRoutes =
           clientSecret = decodeURIComponent(decoded.slice(colon + 1));
         }
         if (!clientId || !clientSecret) {
-          throw new AppError("invalid_client", "Give the client id and secret (HTTP Basic or client_id/client_secret).", 401);
+          throw new AppError(
+            "invalid_client",
+            "Give the client id and secret (HTTP Basic or client_id/client_secret).",
+            401,
+          );
         }
         return issueClientToken(bank.db, clientId, clientSecret, bank.config.accessTokenTtlSeconds);
       },

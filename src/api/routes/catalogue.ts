@@ -3,18 +3,25 @@
  * qualifications. Approved units and qualifications are public; drafts are their provider's business
  * and the registry's.
  */
-import { Type } from "@sinclair/typebox";
+
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import { UNIT_ACTIONS } from "../../domain/register-workflow.ts";
-import { QualificationSpec, UNIT_STATUSES, type UnitStatus, UnitSpec } from "../../domain/schema/catalogue.ts";
+import { QualificationSpec, UNIT_STATUSES, UnitSpec, type UnitStatus } from "../../domain/schema/catalogue.ts";
 import { literalUnion, Slug, Uuid } from "../../domain/schema/common.ts";
 import type { Actor } from "../../services/actor.ts";
 import type { Bank } from "../../services/bank.ts";
 import { importBundle } from "../../services/bundle-import.ts";
 import { checkUnit, loadCatalogueContext } from "../../services/catalogue-context.ts";
+import {
+  findQualification,
+  getQualification,
+  listQualifications,
+  listRegisterEvents,
+  listUnits,
+} from "../../services/catalogue-reads.ts";
 import { notFound } from "../../services/errors.ts";
 import { actOnUnit, getUnit, saveUnitDraft, unitVersions } from "../../services/units.ts";
-import { findQualification, getQualification, listQualifications, listRegisterEvents, listUnits } from "../../services/catalogue-reads.ts";
 import { EVERYONE, STAFF } from "../access-control.ts";
 
 const EDITORS = ["registry-admin", "provider-admin"] as const;
@@ -39,7 +46,8 @@ export const catalogueRoutes =
         config: { roles: EVERYONE },
         schema: {
           tags: ["catalogue"],
-          summary: "Search units. The public sees approved units; a provider also sees its own drafts; the registry sees all.",
+          summary:
+            "Search units. The public sees approved units; a provider also sees its own drafts; the registry sees all.",
           querystring: Type.Object({
             provider: Type.Optional(Slug),
             status: Type.Optional(Type.Array(literalUnion(UNIT_STATUSES))),
@@ -53,7 +61,9 @@ export const catalogueRoutes =
       },
       async (request) => {
         const q = request.query;
-        const mayWidenStatus = q.provider ? seesAllOf(request.actor, q.provider) : request.actor.role === "registry-admin";
+        const mayWidenStatus = q.provider
+          ? seesAllOf(request.actor, q.provider)
+          : request.actor.role === "registry-admin";
         const status = mayWidenStatus ? q.status : ["approved" as const];
         const result = await listUnits(bank.db, {
           provider: q.provider,
@@ -84,21 +94,37 @@ export const catalogueRoutes =
       async (request) => {
         const versions = await unitVersions(bank.db, request.params.unitId);
         const first = versions[0];
-        const visible = first && seesAllOf(request.actor, first.providerId) ? versions : versions.filter((v) => PUBLIC_STATUSES.includes(v.status));
+        const visible =
+          first && seesAllOf(request.actor, first.providerId)
+            ? versions
+            : versions.filter((v) => PUBLIC_STATUSES.includes(v.status));
         const wanted = request.query.version;
         const unit = wanted === undefined ? visible.at(-1) : visible.find((v) => v.version === wanted);
-        if (!unit) throw notFound("Unit", `${request.params.unitId}${wanted ? ` version ${wanted}` : ""}`, "unit-not-found");
+        if (!unit)
+          throw notFound("Unit", `${request.params.unitId}${wanted ? ` version ${wanted}` : ""}`, "unit-not-found");
         return unit;
       },
     );
 
     app.get(
       "/units/:unitId/versions",
-      { config: { roles: EVERYONE }, schema: { tags: ["catalogue"], summary: "Every version of a unit you may see.", params: Type.Object({ unitId: Uuid }) } },
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["catalogue"],
+          summary: "Every version of a unit you may see.",
+          params: Type.Object({ unitId: Uuid }),
+        },
+      },
       async (request) => {
         const versions = await unitVersions(bank.db, request.params.unitId);
         const first = versions[0];
-        return { items: first && seesAllOf(request.actor, first.providerId) ? versions : versions.filter((v) => PUBLIC_STATUSES.includes(v.status)) };
+        return {
+          items:
+            first && seesAllOf(request.actor, first.providerId)
+              ? versions
+              : versions.filter((v) => PUBLIC_STATUSES.includes(v.status)),
+        };
       },
     );
 
@@ -106,7 +132,11 @@ export const catalogueRoutes =
       "/units/:unitId/history",
       {
         config: { roles: EDITORS },
-        schema: { tags: ["catalogue"], summary: "The register history of a unit: every change with who, when and why.", params: Type.Object({ unitId: Uuid }) },
+        schema: {
+          tags: ["catalogue"],
+          summary: "The register history of a unit: every change with who, when and why.",
+          params: Type.Object({ unitId: Uuid }),
+        },
       },
       async (request) => {
         const unit = await getUnit(bank.db, request.params.unitId);
@@ -121,7 +151,8 @@ export const catalogueRoutes =
         config: { roles: EDITORS },
         schema: {
           tags: ["catalogue"],
-          summary: "Save a unit description as a draft (creates the unit, edits its draft, or opens a new version). Returns its coherence findings.",
+          summary:
+            "Save a unit description as a draft (creates the unit, edits its draft, or opens a new version). Returns its coherence findings.",
           body: UnitSpec,
         },
       },
@@ -137,17 +168,32 @@ export const catalogueRoutes =
         config: { roles: EDITORS },
         schema: {
           tags: ["catalogue"],
-          summary: "Move a unit version through the register workflow: submit, approve, return, suspend, reinstate, withdraw.",
-          description: "Approve, return, suspend and reinstate are the registry's; a provider may submit and withdraw its own units. Return, suspend and withdraw need a reason.",
-          params: Type.Object({ unitId: Uuid, version: Type.Integer({ minimum: 1 }), action: literalUnion(UNIT_ACTIONS.filter((a) => a !== "supersede")) }),
-          body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false })),
+          summary:
+            "Move a unit version through the register workflow: submit, approve, return, suspend, reinstate, withdraw.",
+          description:
+            "Approve, return, suspend and reinstate are the registry's; a provider may submit and withdraw its own units. Return, suspend and withdraw need a reason.",
+          params: Type.Object({
+            unitId: Uuid,
+            version: Type.Integer({ minimum: 1 }),
+            action: literalUnion(UNIT_ACTIONS.filter((a) => a !== "supersede")),
+          }),
+          body: Type.Optional(
+            Type.Object({ reason: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false }),
+          ),
         },
       },
       async (request) =>
         bank.db
           .transaction()
           .execute((tx) =>
-            actOnUnit(tx, request.actor, request.params.unitId, request.params.version, request.params.action as "submit", request.body?.reason),
+            actOnUnit(
+              tx,
+              request.actor,
+              request.params.unitId,
+              request.params.version,
+              request.params.action as "submit",
+              request.body?.reason,
+            ),
           ),
     );
 
@@ -155,7 +201,11 @@ export const catalogueRoutes =
       "/coherence-check",
       {
         config: { roles: STAFF },
-        schema: { tags: ["catalogue"], summary: "Check a unit description against the common template without saving it.", body: UnitSpec },
+        schema: {
+          tags: ["catalogue"],
+          summary: "Check a unit description against the common template without saving it.",
+          body: UnitSpec,
+        },
       },
       async (request) => {
         const ctx = await loadCatalogueContext(bank.db);
@@ -171,12 +221,21 @@ export const catalogueRoutes =
         schema: {
           tags: ["catalogue"],
           summary: "Qualifications (certificates, diplomas, degrees) with their requirement rules.",
-          querystring: Type.Object({ awardingBody: Type.Optional(Slug), type: Type.Optional(Type.String({ maxLength: 40 })), ...Paging }),
+          querystring: Type.Object({
+            awardingBody: Type.Optional(Slug),
+            type: Type.Optional(Type.String({ maxLength: 40 })),
+            ...Paging,
+          }),
         },
       },
       async (request) => {
         const q = request.query;
-        return listQualifications(bank.db, { awardingBody: q.awardingBody, type: q.type, limit: q.limit ?? 50, offset: q.offset ?? 0 });
+        return listQualifications(bank.db, {
+          awardingBody: q.awardingBody,
+          type: q.type,
+          limit: q.limit ?? 50,
+          offset: q.offset ?? 0,
+        });
       },
     );
 
@@ -202,7 +261,11 @@ export const catalogueRoutes =
       "/qualifications",
       {
         config: { roles: ["registry-admin"] },
-        schema: { tags: ["catalogue"], summary: "Create a qualification or a new version of it (its rules are versioned with it).", body: QualificationSpec },
+        schema: {
+          tags: ["catalogue"],
+          summary: "Create a qualification or a new version of it (its rules are versioned with it).",
+          body: QualificationSpec,
+        },
       },
       async (request, reply) => {
         const report = await importBundle(bank.db, request.actor, { qualifications: [request.body] }, "API");

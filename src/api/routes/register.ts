@@ -2,16 +2,17 @@
  * The register: frameworks, credit systems, skill frameworks, providers and their accreditations, and
  * catalogue bundles. Reading is public; changing is for registry administrators.
  */
-import { Type } from "@sinclair/typebox";
+
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import { ACCREDITATION_ACTIONS } from "../../domain/register-workflow.ts";
 import { CatalogueBundle, Framework, Provider } from "../../domain/schema/catalogue.ts";
 import { literalUnion, Slug, Uuid } from "../../domain/schema/common.ts";
 import type { Bank } from "../../services/bank.ts";
 import { importBundle } from "../../services/bundle-import.ts";
+import { getSkillFramework, listCreditSystems, listProviders, loadFrameworks } from "../../services/catalogue-reads.ts";
 import { invalid, notFound } from "../../services/errors.ts";
 import { actOnAccreditation, getProvider, providerHistory } from "../../services/providers.ts";
-import { getSkillFramework, listCreditSystems, listProviders, loadFrameworks } from "../../services/catalogue-reads.ts";
 import { EVERYONE } from "../access-control.ts";
 
 const REGISTRY = ["registry-admin"] as const;
@@ -22,7 +23,10 @@ export const registerRoutes =
   async (app) => {
     app.get(
       "/frameworks",
-      { config: { roles: EVERYONE }, schema: { tags: ["register"], summary: "Qualifications frameworks with their levels and level referencing." } },
+      {
+        config: { roles: EVERYONE },
+        schema: { tags: ["register"], summary: "Qualifications frameworks with their levels and level referencing." },
+      },
       async () => ({ items: [...(await loadFrameworks(bank.db)).values()] }),
     );
     app.get(
@@ -38,22 +42,41 @@ export const registerRoutes =
       "/frameworks/:id",
       {
         config: { roles: REGISTRY },
-        schema: { tags: ["register"], summary: "Create or replace a framework (a national framework is just data).", params: IdParam, body: Framework },
+        schema: {
+          tags: ["register"],
+          summary: "Create or replace a framework (a national framework is just data).",
+          params: IdParam,
+          body: Framework,
+        },
       },
       async (request) => {
-        if (request.body.id !== request.params.id) throw invalid("The framework id in the body must match the URL.", [{ path: "/id", message: "differs from the URL" }], "id-mismatch");
+        if (request.body.id !== request.params.id)
+          throw invalid(
+            "The framework id in the body must match the URL.",
+            [{ path: "/id", message: "differs from the URL" }],
+            "id-mismatch",
+          );
         const report = await importBundle(bank.db, request.actor, { frameworks: [request.body] }, "API");
-        return { outcome: outcomeOf(report.frameworks), framework: (await loadFrameworks(bank.db, [request.params.id])).get(request.params.id) };
+        return {
+          outcome: outcomeOf(report.frameworks),
+          framework: (await loadFrameworks(bank.db, [request.params.id])).get(request.params.id),
+        };
       },
     );
     app.get(
       "/credit-systems",
-      { config: { roles: EVERYONE }, schema: { tags: ["register"], summary: "Credit systems and the notional hours per credit." } },
+      {
+        config: { roles: EVERYONE },
+        schema: { tags: ["register"], summary: "Credit systems and the notional hours per credit." },
+      },
       async () => ({ items: [...(await listCreditSystems(bank.db)).values()] }),
     );
     app.get(
       "/skill-frameworks/:id",
-      { config: { roles: EVERYONE }, schema: { tags: ["register"], summary: "A skill or competency framework with its items.", params: IdParam } },
+      {
+        config: { roles: EVERYONE },
+        schema: { tags: ["register"], summary: "A skill or competency framework with its items.", params: IdParam },
+      },
       async (request) => {
         const sf = await getSkillFramework(bank.db, request.params.id);
         if (!sf) throw notFound("Skill framework", request.params.id, "skill-framework-not-found");
@@ -63,7 +86,10 @@ export const registerRoutes =
 
     app.get(
       "/providers",
-      { config: { roles: EVERYONE }, schema: { tags: ["register"], summary: "Providers in the quality register with their accreditations." } },
+      {
+        config: { roles: EVERYONE },
+        schema: { tags: ["register"], summary: "Providers in the quality register with their accreditations." },
+      },
       async () => ({ items: await listProviders(bank.db) }),
     );
     app.get(
@@ -73,19 +99,40 @@ export const registerRoutes =
     );
     app.get(
       "/providers/:id/history",
-      { config: { roles: EVERYONE }, schema: { tags: ["register"], summary: "Register history of a provider and its accreditations: who, when, why.", params: IdParam } },
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["register"],
+          summary: "Register history of a provider and its accreditations: who, when, why.",
+          params: IdParam,
+        },
+      },
       async (request) => ({ items: await providerHistory(bank.db, request.params.id) }),
     );
     app.put(
       "/providers/:id",
       {
         config: { roles: REGISTRY },
-        schema: { tags: ["register"], summary: "Create or update a provider and its accreditations.", params: IdParam, body: Provider },
+        schema: {
+          tags: ["register"],
+          summary: "Create or update a provider and its accreditations.",
+          params: IdParam,
+          body: Provider,
+        },
       },
       async (request) => {
-        if (request.body.id !== request.params.id) throw invalid("The provider id in the body must match the URL.", [{ path: "/id", message: "differs from the URL" }], "id-mismatch");
+        if (request.body.id !== request.params.id)
+          throw invalid(
+            "The provider id in the body must match the URL.",
+            [{ path: "/id", message: "differs from the URL" }],
+            "id-mismatch",
+          );
         const report = await importBundle(bank.db, request.actor, { providers: [request.body] }, "API");
-        return { outcome: outcomeOf(report.providers), accreditations: report.accreditations, provider: await getProvider(bank.db, request.params.id) };
+        return {
+          outcome: outcomeOf(report.providers),
+          accreditations: report.accreditations,
+          provider: await getProvider(bank.db, request.params.id),
+        };
       },
     );
     app.post(
@@ -96,11 +143,20 @@ export const registerRoutes =
           tags: ["register"],
           summary: "Suspend, reinstate or withdraw an accreditation (a reason is required to suspend or withdraw).",
           params: Type.Object({ id: Slug, accreditationId: Uuid, action: literalUnion(ACCREDITATION_ACTIONS) }),
-          body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
+          body: Type.Optional(
+            Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+          ),
         },
       },
       async (request) =>
-        actOnAccreditation(bank.db, request.actor, request.params.id, request.params.accreditationId, request.params.action, request.body?.reason),
+        actOnAccreditation(
+          bank.db,
+          request.actor,
+          request.params.id,
+          request.params.accreditationId,
+          request.params.action,
+          request.body?.reason,
+        ),
     );
 
     app.post(
@@ -109,10 +165,15 @@ export const registerRoutes =
         config: { roles: REGISTRY },
         schema: {
           tags: ["register"],
-          summary: "Import a catalogue bundle (JSON, or YAML with Content-Type application/yaml). Idempotent; all-or-nothing.",
-          description: "Every problem is reported at once in error.details with a JSON pointer. Re-importing the same bundle changes nothing.",
+          summary:
+            "Import a catalogue bundle (JSON, or YAML with Content-Type application/yaml). Idempotent; all-or-nothing.",
+          description:
+            "Every problem is reported at once in error.details with a JSON pointer. Re-importing the same bundle changes nothing.",
           // Validated by the service, which reports every problem with its JSON pointer.
-          body: Type.Unknown({ description: "A catalogue bundle.", ...{ $comment: CatalogueBundle.$id ?? "CatalogueBundle" } }),
+          body: Type.Unknown({
+            description: "A catalogue bundle.",
+            ...{ $comment: CatalogueBundle.$id ?? "CatalogueBundle" },
+          }),
         },
       },
       async (request) => importBundle(bank.db, request.actor, request.body, "API"),

@@ -27,9 +27,5 @@ export const systemRoutes =
         return app.metricsRegistry.metrics();
       },
     );
-    app.get(
-      "/openapi.json",
-      { config: { roles: EVERYONE }, schema: { hide: true } },
-      async () => app.swagger(),
-    );
+    app.get("/openapi.json", { config: { roles: EVERYONE }, schema: { hide: true } }, async () => app.swagger());
   };

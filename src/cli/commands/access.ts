@@ -16,7 +16,11 @@ export function userAddCommand(program: Command): void {
     .option("--learner <id>", "the learner account a learner signs in to")
     .action(async (email: string, opts: { role: string; name?: string; provider?: string; learner?: string }) => {
       const password = process.env.CREDITBANK_PASSWORD;
-      if (!password) throw new AppError("password-required", "Set CREDITBANK_PASSWORD to the new user's password (it is not taken on the command line, where other users could see it).");
+      if (!password)
+        throw new AppError(
+          "password-required",
+          "Set CREDITBANK_PASSWORD to the new user's password (it is not taken on the command line, where other users could see it).",
+        );
       await withLocalBank(async (bank) => {
         const user = await createUser(bank.db, OPERATOR, {
           email,
@@ -45,7 +49,9 @@ export function clientAddCommand(program: Command): void {
           role: opts.registry ? "registry-admin" : "provider-admin",
           providerId: opts.provider,
         });
-        console.log(`client_id:     ${client.clientId}\nclient_secret: ${client.clientSecret}\n(The secret is shown only now.)`);
+        console.log(
+          `client_id:     ${client.clientId}\nclient_secret: ${client.clientSecret}\n(The secret is shown only now.)`,
+        );
       });
     });
 }

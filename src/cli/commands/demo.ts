@@ -29,7 +29,9 @@ export function demoCommand(program: Command): void {
         `Accounts: ${report.recording.recorded} achievements recorded, ${report.recording.unchanged} already there, ${report.recording.learnersCreated} learners opened.`,
       );
       if (report.recording.errors.length > 0) {
-        console.error(`${report.recording.errors.length} sample records were refused; first: ${report.recording.errors[0]?.message}`);
+        console.error(
+          `${report.recording.errors.length} sample records were refused; first: ${report.recording.errors[0]?.message}`,
+        );
       }
       if (!opts.serve) {
         await bank.close();

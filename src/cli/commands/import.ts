@@ -19,9 +19,15 @@ function readBundle(file: string, format: string): unknown {
     if (format === "json") return JSON.parse(text);
     if (format === "yaml" || format === "yml") return YAML.parse(text);
   } catch (error) {
-    throw new AppError(`malformed-${format === "json" ? "json" : "yaml"}`, `${file} is not valid ${format.toUpperCase()}: ${(error as Error).message}`);
+    throw new AppError(
+      `malformed-${format === "json" ? "json" : "yaml"}`,
+      `${file} is not valid ${format.toUpperCase()}: ${(error as Error).message}`,
+    );
   }
-  throw new AppError("unknown-format", `Cannot tell the format of ${file}: use a .json, .yaml or .yml file, or --format.`);
+  throw new AppError(
+    "unknown-format",
+    `Cannot tell the format of ${file}: use a .json, .yaml or .yml file, or --format.`,
+  );
 }
 
 function summary(r: ImportReport): string {
@@ -42,7 +48,9 @@ export function importCommand(program: Command): void {
   remoteOptions(
     program
       .command("import")
-      .description("import catalogue bundles (frameworks, providers, units, qualifications) in JSON or YAML; idempotent")
+      .description(
+        "import catalogue bundles (frameworks, providers, units, qualifications) in JSON or YAML; idempotent",
+      )
       .argument("<files...>", "bundle files")
       .option("--format <format>", "json or yaml (default: from the file extension)")
       .option("--json", "print the report as JSON"),

@@ -34,9 +34,16 @@ export function serveCommand(program: Command): void {
       const url = await runServer(bank, config);
       console.error(`Credit Bank is listening on ${url} (database: ${bank.kind}, ${bank.location})`);
       if (!config.bootstrapAdminPassword) {
-        const admins = await bank.db.selectFrom("app_user").select("id").where("role", "=", "registry-admin").limit(1).execute();
+        const admins = await bank.db
+          .selectFrom("app_user")
+          .select("id")
+          .where("role", "=", "registry-admin")
+          .limit(1)
+          .execute();
         if (admins.length === 0) {
-          console.error("No administrator exists yet: set BOOTSTRAP_ADMIN_PASSWORD (and BOOTSTRAP_ADMIN_EMAIL) or run `creditbank user add`.");
+          console.error(
+            "No administrator exists yet: set BOOTSTRAP_ADMIN_PASSWORD (and BOOTSTRAP_ADMIN_EMAIL) or run `creditbank user add`.",
+          );
         }
       }
     });

@@ -72,7 +72,10 @@ export const DIMENSION_LABELS: Record<Dimension, string> = {
  * wrong value gets one clear validation error listing the allowed values instead of one per value.
  * The custom kind (TypeBox's documented "StringEnum" pattern) lets TypeBox's own Value.Check use it too.
  */
-export function literalUnion<const T extends readonly string[]>(values: T, description?: string): TStringEnum<T[number]> {
+export function literalUnion<const T extends readonly string[]>(
+  values: T,
+  description?: string,
+): TStringEnum<T[number]> {
   return {
     [Kind]: "StringEnum",
     type: "string",
@@ -89,5 +92,8 @@ export interface TStringEnum<T extends string> extends TSchema {
 }
 
 if (!TypeRegistry.Has("StringEnum")) {
-  TypeRegistry.Set<TStringEnum<string>>("StringEnum", (schema, value) => typeof value === "string" && schema.enum.includes(value));
+  TypeRegistry.Set<TStringEnum<string>>(
+    "StringEnum",
+    (schema, value) => typeof value === "string" && schema.enum.includes(value),
+  );
 }
