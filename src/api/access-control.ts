@@ -44,8 +44,11 @@ function tokenOf(request: FastifyRequest): string | undefined {
 export function registerAccessControl(app: FastifyInstance, db: Db): void {
   // A reference type cannot be a decorator's default; every request starts as public in onRequest.
   app.decorateRequest("actor", null as unknown as Actor);
+  // Access is decided in onRequest, before the body is even read: a caller who may not use a route
+  // learns that, not whether their body would have been valid.
   app.addHook("onRequest", async (request) => {
     request.actor = PUBLIC;
+    await authorise(request, db);
   });
   app.addHook("onRoute", (route) => {
     if (UNDECLARED_PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) return;
@@ -53,31 +56,28 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
       throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.roles).`);
     }
   });
-  app.addHook("preHandler", async (request) => {
-    const roles = request.routeOptions.config?.roles;
-    if (!roles) return; // documentation routes
-    const token = tokenOf(request);
-    if (token) {
-      const actor = await authenticate(db, token);
-      if (!actor) {
-        throw new AppError(
-          "invalid-token",
-          "The session or access token is unknown or has expired; sign in again.",
-          401,
-        );
-      }
-      request.actor = actor;
+}
+
+async function authorise(request: FastifyRequest, db: Db): Promise<void> {
+  const roles = request.routeOptions.config?.roles;
+  if (!roles) return; // documentation routes
+  const token = tokenOf(request);
+  if (token) {
+    const actor = await authenticate(db, token);
+    if (!actor) {
+      throw new AppError("invalid-token", "The session or access token is unknown or has expired; sign in again.", 401);
     }
-    if (roles.includes("public")) return;
-    if (request.actor.role === "public") {
-      throw new AppError("authentication-required", "Sign in or send an access token to use this endpoint.", 401);
-    }
-    if (!roles.includes(request.actor.role)) {
-      throw new AppError(
-        "forbidden",
-        `This endpoint is for ${roles.join(", ")}; you are signed in as ${request.actor.role}.`,
-        403,
-      );
-    }
-  });
+    request.actor = actor;
+  }
+  if (roles.includes("public")) return;
+  if (request.actor.role === "public") {
+    throw new AppError("authentication-required", "Sign in or send an access token to use this endpoint.", 401);
+  }
+  if (!roles.includes(request.actor.role)) {
+    throw new AppError(
+      "forbidden",
+      `This endpoint is for ${roles.join(", ")}; you are signed in as ${request.actor.role}.`,
+      403,
+    );
+  }
 }

@@ -164,7 +164,14 @@ export const accountRoutes =
         const report = await recordAchievements(bank.db, request.actor, [{ row: 0, record: request.body }]);
         const error = report.errors[0];
         if (error) {
-          const status = error.code === "not-your-provider" ? 403 : error.code === "achievement-conflict" ? 409 : 422;
+          const status =
+            error.code === "not-your-provider"
+              ? 403
+              : error.code === "achievement-conflict"
+                ? 409
+                : error.code === "invalid-field" || error.code.startsWith("identifier-")
+                  ? 400
+                  : 422;
           throw new AppError(
             error.code,
             error.message,
