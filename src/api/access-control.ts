@@ -9,6 +9,7 @@ import { authenticate } from "../services/access.ts";
 import { type Actor, PUBLIC, type Role } from "../services/actor.ts";
 import type { Db } from "../services/catalogue-reads.ts";
 import { AppError } from "../services/errors.ts";
+import { invalidTextProblems } from "../services/validation.ts";
 
 export type RouteRole = Role | "public";
 
@@ -23,6 +24,7 @@ declare module "fastify" {
 }
 
 export const SESSION_COOKIE = "cb_session";
+export const TOKEN_ENDPOINT = "/oauth/token";
 
 /** Routes of plugins (the docs UI) that serve public static files and cannot carry our config. */
 const UNDECLARED_PUBLIC_PREFIXES = ["/docs"];
@@ -36,7 +38,13 @@ function tokenOf(request: FastifyRequest): string | undefined {
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (m) return m[1];
-    throw new AppError("invalid-authorization-header", "The Authorization header must be 'Bearer <token>'.", 401);
+    // HTTP Basic carries OAuth client credentials to the token endpoint, which checks them itself.
+    if (/^Basic\s+\S+$/i.test(header) && request.routeOptions.url === TOKEN_ENDPOINT) return undefined;
+    throw new AppError(
+      "invalid-authorization-header",
+      `The Authorization header must be 'Bearer <token>' (HTTP Basic is accepted only by ${TOKEN_ENDPOINT}).`,
+      401,
+    );
   }
   return request.cookies?.[SESSION_COOKIE];
 }
@@ -49,6 +57,22 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
   app.addHook("onRequest", async (request) => {
     request.actor = PUBLIC;
     await authorise(request, db);
+  });
+  // Text that cannot be stored (NUL, unpaired surrogates) is refused wherever it arrives.
+  app.addHook("preValidation", async (request) => {
+    const problems = [
+      ...invalidTextProblems(request.params, "/params"),
+      ...invalidTextProblems(request.query, "/query"),
+      ...invalidTextProblems(request.body, ""),
+    ];
+    if (problems.length > 0) {
+      throw new AppError(
+        "invalid-characters",
+        `The request contains text that is not allowed: ${problems.map((p) => `${p.path || "body"} ${p.message}`).join("; ")}.`,
+        400,
+        problems,
+      );
+    }
   });
   app.addHook("onRoute", (route) => {
     if (UNDECLARED_PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) return;

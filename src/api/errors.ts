@@ -88,6 +88,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
           ),
         );
     }
+    // PostgreSQL refusing a character (a last line of defence; input validation refuses them first).
+    if (fe.code === "22021" || fe.code === "22P05") {
+      return reply
+        .status(400)
+        .send(body("invalid-characters", "The request contains characters that cannot be stored as text."));
+    }
     const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
     if (known) return reply.status(known.status).send(body(known.code, known.message));
     if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -6,6 +6,8 @@ import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import Fastify, { type FastifyInstance } from "fastify";
 import YAML from "yaml";
 import type { Bank } from "../services/bank.ts";
@@ -19,6 +21,9 @@ import { catalogueRoutes } from "./routes/catalogue.ts";
 import { registerRoutes } from "./routes/register.ts";
 import { systemRoutes } from "./routes/system.ts";
 
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
 export interface ServerOptions {
   /** pino logger options, or false for none (tests). */
   logger?: boolean | object;
@@ -28,9 +33,26 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
   const app = Fastify({
     logger: options.logger ?? { level: bank.config.logLevel },
     bodyLimit: bank.config.bodyLimit,
-    // Schemas may carry keywords such as 'examples' that Ajv's strict mode rejects.
-    ajv: { customOptions: { strict: false, allErrors: true, removeAdditional: false, coerceTypes: "array" } },
+    // Errors Fastify raises before a route runs (a bad URL, an over-long parameter) get our error shape
+    // and never echo the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      // The reply of a framework error is not typed by any route; send it as a plain reply.
+      (reply as unknown as { status(code: number): { send(body: unknown): void } }).status(tooLong ? 414 : 400).send({
+        error: {
+          code: tooLong ? "parameter-too-long" : "bad-url",
+          message: tooLong
+            ? "A path parameter is longer than this bank accepts."
+            : "The URL is malformed (check its percent-encoding).",
+        },
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // A body is validated as sent: a number where a string belongs is an error, not a string. Query
+  // strings and path parameters are text by nature, so they are converted to the declared types.
+  const bodyAjv = addFormats(new Ajv({ strict: false, allErrors: true, coerceTypes: false, useDefaults: false }));
+  const urlAjv = addFormats(new Ajv({ strict: false, allErrors: true, coerceTypes: "array", useDefaults: true }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodyAjv : urlAjv).compile(schema));
 
   // Bodies other than JSON: CSV for achievement files, YAML for bundles, forms for OAuth tokens.
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
@@ -85,7 +107,8 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
   // Every route's OpenAPI description names the roles that may call it.
   app.addHook("onRoute", (route) => {
     const roles = route.config?.roles;
-    if (!roles || !route.schema) return;
+    // HEAD routes share their GET route's schema object: describe it once.
+    if (!roles || !route.schema || route.method === "HEAD") return;
     const schema = route.schema as Record<string, unknown>;
     const who = roles.includes("public") ? "Anyone (no sign-in needed)." : `Roles: ${roles.join(", ")}.`;
     schema.description = `${who}${schema.description ? ` ${schema.description as string}` : ""}`;

@@ -257,18 +257,21 @@ export async function revokeAchievement(
   if (!reason.trim())
     throw invalid("A revocation needs a reason.", [{ path: "/reason", message: "is required" }], "reason-required");
   await db.transaction().execute(async (tx) => {
+    // The achievement may sit in an account merged into this one.
+    const members = await accountMembers(tx, learnerId);
     const achievement = await tx
       .selectFrom("achievement")
       .select(["id", "provider_id", "learner_id"])
-      .where("learner_id", "=", learnerId)
+      .where("learner_id", "in", members.length > 0 ? members : [learnerId])
       .where("id", "=", achievementId)
       .executeTakeFirst();
     if (!achievement) throw notFound("Achievement", achievementId, "achievement-not-found");
     assertActsForProvider(actor, achievement.provider_id);
+    const owner = achievement.learner_id;
     const deposits = await tx
       .selectFrom("account_entry as e")
       .selectAll("e")
-      .where("e.learner_id", "=", learnerId)
+      .where("e.learner_id", "=", owner)
       .where("e.achievement_id", "=", achievementId)
       .where("e.entry_type", "=", "deposit")
       .where(({ not, exists, selectFrom }) =>
@@ -312,7 +315,7 @@ export async function revokeAchievement(
     await tx
       .updateTable("achievement")
       .set({ revoked_at: new Date() })
-      .where("learner_id", "=", learnerId)
+      .where("learner_id", "=", owner)
       .where("id", "=", achievementId)
       .execute();
   });

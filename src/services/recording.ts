@@ -24,6 +24,7 @@ import {
   insertEntries,
   insertIdentifiers,
   insertLearners,
+  mergedInto,
 } from "../store/accounts-repo.ts";
 import { type Db, loadFrameworks, loadProviders, type ProviderWithAccreditations } from "../store/catalogue-repo.ts";
 import type { Actor } from "./actor.ts";
@@ -401,7 +402,32 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
         recordedBy: actor.label,
       });
     }
-    const inserted = await insertAchievements(tx, inserts);
+    // An account merged into a survivor keeps its own achievements: a record already made there is
+    // a repeat, not a new deposit, so those keys are looked up first and left out of the insert.
+    const merged = await mergedInto(
+      tx,
+      inserts.map((i) => i.learnerId),
+    );
+    const inMergedAccounts = new Map<string, { id: string; contentHash: string }>();
+    if (merged.size > 0) {
+      const probes = inserts.flatMap((i) =>
+        (merged.get(i.learnerId) ?? []).map((m) => ({
+          survivor: i.learnerId,
+          learnerId: m,
+          unitId: i.unitId,
+          achievedOn: i.achievedOn,
+        })),
+      );
+      const found = await findAchievementsByKey(tx, probes);
+      for (const p of probes) {
+        const hit = found.get(achievementKey(p.learnerId, p.unitId, p.achievedOn));
+        if (hit) inMergedAccounts.set(achievementKey(p.survivor, p.unitId, p.achievedOn), hit);
+      }
+    }
+    const inserted = await insertAchievements(
+      tx,
+      inserts.filter((i) => !inMergedAccounts.has(achievementKey(i.learnerId, i.unitId, i.achievedOn))),
+    );
     const entries: EntryInsert[] = [];
     const notInserted: CheckedRow[] = [...duplicateInBatch];
     for (const c of rows) {
@@ -445,6 +471,7 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
         achievedOn: c.record.achievedOn,
       })),
     );
+    for (const [key, hit] of inMergedAccounts) if (!existing.has(key)) existing.set(key, hit);
     for (const c of notInserted) {
       const learnerId = resolved.get(c.row) as string;
       const found = existing.get(achievementKey(learnerId, c.unit.unitId, c.record.achievedOn));

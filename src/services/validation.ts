@@ -49,8 +49,47 @@ function describe(e: ErrorObject): { path: string; message: string } {
   }
 }
 
+/**
+ * Strings a database cannot store faithfully: a NUL character (PostgreSQL text cannot hold one) or an
+ * unpaired UTF-16 surrogate (not Unicode; it would be silently replaced). Checked before the schema, in
+ * keys and values at any depth, so the caller learns exactly which value is at fault.
+ */
+export function invalidTextProblems(value: unknown, path = ""): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const check = (s: string, at: string) => {
+    if (s.includes("\u0000"))
+      problems.push({
+        path: at,
+        message: "contains a NUL character, which is not allowed in text",
+        code: "invalid-characters",
+      });
+    else if (!s.isWellFormed())
+      problems.push({
+        path: at,
+        message: "is not valid Unicode (it has an unpaired surrogate)",
+        code: "invalid-characters",
+      });
+  };
+  const walk = (v: unknown, at: string, depth: number) => {
+    if (problems.length >= 100 || depth > 64) return;
+    if (typeof v === "string") check(v, at);
+    else if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${at}/${i}`, depth + 1));
+    else if (v && typeof v === "object") {
+      for (const [k, item] of Object.entries(v)) {
+        const key = `${at}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+        check(k, key);
+        walk(item, key, depth + 1);
+      }
+    }
+  };
+  walk(value, path, 0);
+  return problems;
+}
+
 /** Every problem of `value` against `schema`, or an empty list when it is valid. */
 export function schemaProblems(schema: TSchema, value: unknown, pathPrefix = ""): ErrorDetail[] {
+  const textProblems = invalidTextProblems(value, pathPrefix);
+  if (textProblems.length > 0) return textProblems;
   const validate = compiled(schema);
   if (validate(value)) return [];
   const seen = new Set<string>();

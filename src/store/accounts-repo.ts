@@ -192,6 +192,22 @@ export async function insertEntries(db: Db, rows: EntryInsert[]): Promise<string
   return result.map((r) => r.id);
 }
 
+/** For each surviving account, the accounts merged into it (only those that have any). */
+export async function mergedInto(db: Db, survivorIds: string[]): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (survivorIds.length === 0) return result;
+  const rows = await db
+    .selectFrom("learner")
+    .select(["id", "merged_into"])
+    .where("merged_into", "in", [...new Set(survivorIds)])
+    .execute();
+  for (const r of rows) {
+    const survivor = r.merged_into as string;
+    result.set(survivor, [...(result.get(survivor) ?? []), r.id]);
+  }
+  return result;
+}
+
 /** The learner and every account merged into it: a statement covers them all. */
 export async function accountMembers(db: Db, learnerId: string): Promise<string[]> {
   const rows = await db

@@ -37,6 +37,13 @@ function seesAllOf(actor: Actor, providerId: string): boolean {
   return actor.role === "registry-admin" || (actor.role === "provider-admin" && actor.providerId === providerId);
 }
 
+function visibleVersions<T extends { providerId: string; status: UnitStatus }>(actor: Actor, versions: T[]): T[] {
+  const first = versions[0];
+  return first && seesAllOf(actor, first.providerId)
+    ? versions
+    : versions.filter((v) => PUBLIC_STATUSES.includes(v.status));
+}
+
 export const catalogueRoutes =
   (bank: Bank): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -94,10 +101,7 @@ export const catalogueRoutes =
       async (request) => {
         const versions = await unitVersions(bank.db, request.params.unitId);
         const first = versions[0];
-        const visible =
-          first && seesAllOf(request.actor, first.providerId)
-            ? versions
-            : versions.filter((v) => PUBLIC_STATUSES.includes(v.status));
+        const visible = visibleVersions(request.actor, versions);
         const wanted = request.query.version;
         const unit = wanted === undefined ? visible.at(-1) : visible.find((v) => v.version === wanted);
         if (!unit)
@@ -118,13 +122,10 @@ export const catalogueRoutes =
       },
       async (request) => {
         const versions = await unitVersions(bank.db, request.params.unitId);
-        const first = versions[0];
-        return {
-          items:
-            first && seesAllOf(request.actor, first.providerId)
-              ? versions
-              : versions.filter((v) => PUBLIC_STATUSES.includes(v.status)),
-        };
+        const items = visibleVersions(request.actor, versions);
+        // A unit with nothing the caller may see is, to the caller, no unit at all.
+        if (items.length === 0) throw notFound("Unit", request.params.unitId, "unit-not-found");
+        return { items };
       },
     );
 

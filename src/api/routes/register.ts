@@ -107,7 +107,12 @@ export const registerRoutes =
           params: IdParam,
         },
       },
-      async (request) => ({ items: await providerHistory(bank.db, request.params.id) }),
+      async (request) => {
+        const items = await providerHistory(bank.db, request.params.id);
+        // Who acted is staff's personal data: the public sees the role, the registry the person.
+        if (request.actor.role === "registry-admin") return { items };
+        return { items: items.map((e) => ({ ...e, actor: publicActor(e.actor) })) };
+      },
     );
     app.put(
       "/providers/:id",
@@ -179,6 +184,14 @@ export const registerRoutes =
       async (request) => importBundle(bank.db, request.actor, request.body, "API"),
     );
   };
+
+/** The role part of an actor label ('registry-admin admin@x' → 'registry-admin'). */
+function publicActor(label: string): string {
+  const first = label.split(" ")[0] ?? "";
+  return ["registry-admin", "provider-admin", "assessor", "operator", "system", "client"].includes(first)
+    ? first
+    : "staff";
+}
 
 function outcomeOf(t: { created: number; updated: number; unchanged: number }): "created" | "updated" | "unchanged" {
   return t.created > 0 ? "created" : t.updated > 0 ? "updated" : "unchanged";
