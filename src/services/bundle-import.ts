@@ -8,9 +8,18 @@
  *   refused, with their coherence findings, when they have errors.
  */
 
+import type { Static, TSchema } from "@sinclair/typebox";
 import type { Finding } from "../domain/coherence.ts";
 import { validateFramework } from "../domain/frameworks.ts";
-import { type BundleUnit, CatalogueBundle, type Framework } from "../domain/schema/catalogue.ts";
+import {
+  BundleUnit,
+  CatalogueBundle,
+  CreditSystem,
+  Framework,
+  Provider,
+  QualificationSpec,
+  SkillFramework,
+} from "../domain/schema/catalogue.ts";
 import {
   type Db,
   loadFrameworks,
@@ -27,13 +36,14 @@ import {
   getQualification,
   insertQualification,
   insertQualificationVersion,
+  updateUnitFindings,
 } from "../store/units-repo.ts";
 import { type Actor, assertRegistryAdmin } from "./actor.ts";
 import { checkUnit, loadCatalogueContext } from "./catalogue-context.ts";
 import { type ErrorDetail, invalid } from "./errors.ts";
 import { contentHash } from "./hashing.ts";
 import { actOnUnit, saveUnitDraft } from "./units.ts";
-import { schemaProblems } from "./validation.ts";
+import { isValid, schemaProblems } from "./validation.ts";
 
 export interface Tally {
   created: number;
@@ -61,17 +71,19 @@ function count(t: Tally, outcome: UpsertOutcome | "new-version"): void {
 /** Checks a bundle's shape and cross-references without writing; returns every problem found. */
 export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]> {
   const problems = schemaProblems(CatalogueBundle, input);
-  if (problems.length > 0) return problems;
-  const bundle = input as CatalogueBundle;
+  if (!input || typeof input !== "object" || Array.isArray(input)) return problems;
+  // Cross-references are checked on the items that have the right shape, so one typo does not hide
+  // every other problem in the file; items with schema problems have been reported above.
+  const bundle = validParts(input as Record<string, unknown>);
   const stored = await loadFrameworks(db);
   const frameworks = new Map<string, Framework>(stored);
-  for (const fw of bundle.frameworks ?? []) frameworks.set(fw.id, fw);
+  for (const fw of bundle.frameworks) if (fw) frameworks.set(fw.id, fw);
 
-  duplicates(bundle.frameworks ?? [], (f) => f.id, "/frameworks", "framework id", problems);
-  duplicates(bundle.creditSystems ?? [], (c) => c.id, "/creditSystems", "credit system id", problems);
-  duplicates(bundle.skillFrameworks ?? [], (s) => s.id, "/skillFrameworks", "skill framework id", problems);
-  duplicates(bundle.providers ?? [], (p) => p.id, "/providers", "provider id", problems);
-  duplicates(bundle.units ?? [], (u) => `${u.provider}:${u.code}`, "/units", "unit (provider and code)", problems);
+  duplicates(bundle.frameworks, (f) => f.id, "/frameworks", "framework id", problems);
+  duplicates(bundle.creditSystems, (c) => c.id, "/creditSystems", "credit system id", problems);
+  duplicates(bundle.skillFrameworks, (s) => s.id, "/skillFrameworks", "skill framework id", problems);
+  duplicates(bundle.providers, (p) => p.id, "/providers", "provider id", problems);
+  duplicates(bundle.units, (u) => `${u.provider}:${u.code}`, "/units", "unit (provider and code)", problems);
   duplicates(
     bundle.qualifications ?? [],
     (q) => `${q.awardingBody}:${q.code}`,
@@ -80,7 +92,7 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
     problems,
   );
 
-  (bundle.frameworks ?? []).forEach((fw, i) => {
+  eachValid(bundle.frameworks, (fw, i) => {
     for (const f of validateFramework(fw, frameworks)) {
       if (f.severity === "error")
         problems.push({ path: `/frameworks/${i}${f.path}`, message: f.message, code: f.code });
@@ -89,9 +101,9 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
 
   const creditSystems = new Set([
     ...(await db.selectFrom("credit_system").select("id").execute()).map((r) => r.id),
-    ...(bundle.creditSystems ?? []).map((c) => c.id),
+    ...bundle.creditSystems.flatMap((c) => (c ? [c.id] : [])),
   ]);
-  (bundle.creditSystems ?? []).forEach((cs, i) => {
+  eachValid(bundle.creditSystems, (cs, i) => {
     if (cs.hoursPerCredit.min > cs.hoursPerCredit.max) {
       problems.push({
         path: `/creditSystems/${i}/hoursPerCredit`,
@@ -103,9 +115,9 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
 
   const providers = new Set([
     ...(await db.selectFrom("provider").select("id").execute()).map((r) => r.id),
-    ...(bundle.providers ?? []).map((p) => p.id),
+    ...bundle.providers.flatMap((p) => (p ? [p.id] : [])),
   ]);
-  (bundle.providers ?? []).forEach((p, i) => {
+  eachValid(bundle.providers, (p, i) => {
     (p.accreditations ?? []).forEach((a, j) => {
       const at = `/providers/${i}/accreditations/${j}`;
       const fw = frameworks.get(a.framework);
@@ -144,7 +156,7 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
     });
   });
 
-  (bundle.units ?? []).forEach((u, i) => {
+  eachValid(bundle.units, (u, i) => {
     if (!providers.has(u.provider)) {
       problems.push({
         path: `/units/${i}/provider`,
@@ -154,7 +166,7 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
     }
   });
 
-  (bundle.qualifications ?? []).forEach((q, i) => {
+  eachValid(bundle.qualifications, (q, i) => {
     const at = `/qualifications/${i}`;
     if (!providers.has(q.awardingBody)) {
       problems.push({
@@ -188,9 +200,47 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
   return problems;
 }
 
-function duplicates<T>(items: T[], key: (t: T) => string, base: string, what: string, problems: ErrorDetail[]): void {
+type Parts = {
+  frameworks: Array<Framework | undefined>;
+  creditSystems: Array<CreditSystem | undefined>;
+  skillFrameworks: Array<SkillFramework | undefined>;
+  providers: Array<Provider | undefined>;
+  units: Array<BundleUnit | undefined>;
+  qualifications: Array<QualificationSpec | undefined>;
+};
+
+/** Each section's items that match their schema, at their original index (the others are holes). */
+function validParts(input: Record<string, unknown>): Parts {
+  const section = <T extends TSchema>(key: string, schema: T): Array<Static<T> | undefined> => {
+    const list = input[key];
+    return Array.isArray(list) ? list.map((item) => (isValid(schema, item) ? item : undefined)) : [];
+  };
+  return {
+    frameworks: section("frameworks", Framework),
+    creditSystems: section("creditSystems", CreditSystem),
+    skillFrameworks: section("skillFrameworks", SkillFramework),
+    providers: section("providers", Provider),
+    units: section("units", BundleUnit),
+    qualifications: section("qualifications", QualificationSpec),
+  };
+}
+
+function eachValid<T>(items: Array<T | undefined>, fn: (item: T, index: number) => void): void {
+  items.forEach((item, i) => {
+    if (item !== undefined) fn(item, i);
+  });
+}
+
+function duplicates<T>(
+  items: Array<T | undefined>,
+  key: (t: T) => string,
+  base: string,
+  what: string,
+  problems: ErrorDetail[],
+): void {
   const first = new Map<string, number>();
   items.forEach((item, i) => {
+    if (item === undefined) return;
     const k = key(item);
     const earlier = first.get(k);
     if (earlier === undefined) first.set(k, i);
@@ -288,7 +338,11 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
       const { status: _requested, ...spec } = s.unit;
       const findings = checkUnit(ctx, spec);
       if (findings.some((f) => f.severity !== "info")) report.units.withFindings += 1;
-      if (wanted === "draft" || s.status === wanted) continue;
+      if (wanted === "draft" || s.status === wanted) {
+        // Saved before the rest of the bundle was in: store the findings against the whole register.
+        await updateUnitFindings(tx, s.unitId, s.version, findings);
+        continue;
+      }
       const errors = findings.filter((f) => f.severity === "error");
       if (errors.length > 0) {
         refused.push(

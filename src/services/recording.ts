@@ -158,6 +158,18 @@ export class RecordingCatalogue {
   }
 }
 
+/**
+ * The version a learner took on a date: the earliest version superseded on or after that date (it was
+ * still the current one then), or else the approved version. Versions supersede one another in order,
+ * so the earliest such version is the one in force.
+ */
+function versionInForce(versions: UnitVersionInfo[], on: string): UnitVersionInfo | undefined {
+  const earlier = versions
+    .filter((v) => v.status === "superseded" && v.supersededOn !== null && v.supersededOn >= on)
+    .sort((a, b) => a.version - b.version)[0];
+  return earlier ?? versions.find((v) => canRecordAgainst(v.status, v.supersededOn, on));
+}
+
 interface CheckedRow {
   row: number;
   record: AchievementRecord;
@@ -191,7 +203,15 @@ export async function recordBatch(
   for (const n of batch) {
     const problems = schemaProblems(AchievementRecord, n.record);
     if (problems.length > 0) {
-      for (const p of problems) fail(n, p.path, "invalid-field", `${p.path || "the row"} ${p.message}`);
+      for (const p of problems) {
+        const where = n.fieldName ? n.fieldName(p.path) : p.path;
+        fail(
+          n,
+          p.path,
+          p.code === "invalid-characters" ? p.code : "invalid-field",
+          `${where || "the row"} ${p.message}`,
+        );
+      }
       continue;
     }
     shaped.push({ n, record: n.record as AchievementRecord });
@@ -224,7 +244,7 @@ export async function recordBatch(
     }
     const unit =
       record.unitVersion === undefined
-        ? versions.find((v) => canRecordAgainst(v.status, v.supersededOn, record.achievedOn))
+        ? versionInForce(versions, record.achievedOn)
         : versions.find((v) => v.version === record.unitVersion);
     if (!unit) {
       const message =

@@ -61,12 +61,22 @@ export class DatabaseBusyError extends Error {}
  * An embedded database belongs to one process at a time. A lock file with the owner's pid keeps a
  * second process (say, the CLI while the server runs) out; a lock left by a dead process is taken over.
  */
+const heldHere = new Set<string>();
+
 function acquireLock(dir: string): () => void {
   const lock = join(dir, "creditbank.lock");
+  // The pid in the file cannot tell two opens in this process apart; remember our own.
+  if (heldHere.has(lock)) {
+    throw new DatabaseBusyError(`The embedded database in ${dir} is already open in this process.`);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lock, String(process.pid), { flag: "wx" });
-      return () => rmSync(lock, { force: true });
+      heldHere.add(lock);
+      return () => {
+        heldHere.delete(lock);
+        rmSync(lock, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number(readFileSync(lock, "utf8"));

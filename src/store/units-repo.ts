@@ -236,6 +236,20 @@ export async function updateUnitVersion(db: Db, unitId: string, version: number,
     .execute();
 }
 
+export async function updateUnitFindings(
+  db: Db,
+  unitId: string,
+  version: number,
+  findings: StoredFinding[],
+): Promise<void> {
+  await db
+    .updateTable("unit_version")
+    .set({ findings: JSON.stringify(findings) })
+    .where("unit_id", "=", unitId)
+    .where("version", "=", version)
+    .execute();
+}
+
 export async function setUnitVersionStatus(
   db: Db,
   unitId: string,

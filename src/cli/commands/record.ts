@@ -52,7 +52,19 @@ export function recordCommand(program: Command): void {
           report.unchanged += r.unchanged;
           report.learnersCreated += r.learnersCreated;
           // The server numbered this part from 0; give rows their numbers in the file.
-          report.errors.push(...r.errors.map((e) => ({ ...e, row: part[e.row]?.row ?? e.row })));
+          report.errors.push(
+            ...r.errors.map((e) => {
+              // The server numbered this part's rows from 0 and named fields by JSON pointer
+              // ('/3/achievedOn'); report them as the file has them (row 4, column achieved_on).
+              const source = part[e.row];
+              const pointer = e.field.replace(/^\/\d+/, "");
+              return {
+                ...e,
+                row: source?.row ?? e.row,
+                field: source?.fieldName ? source.fieldName(pointer) : e.field,
+              };
+            }),
+          );
           bar.update(Math.min(i + MAX_ROWS_PER_REQUEST, records.length), records.length);
         }
       } else {

@@ -1,0 +1,476 @@
+/**
+ * The `creditbank` command, run as a user runs it (`node bin/creditbank.mjs …`) on a data folder of its
+ * own (or, on the PostgreSQL pass, a database of its own): import, record, user-add, help, the lock that
+ * keeps a second process off a running bank's embedded database, working through the API with --url, and
+ * the demo.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { demoCatalogue } from "../../src/demo/catalogue.ts";
+import { demoAchievements } from "../../src/demo/learners.ts";
+import { usingPostgres } from "../support/bank.ts";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = join(repoRoot, "bin", "creditbank.mjs");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let root: string;
+/** Where each bank lives: a data folder, and on the PostgreSQL pass a database URL as well. */
+interface Place {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}
+let main: Place;
+let demo: Place;
+const databases: string[] = [];
+
+async function freshDatabase(): Promise<string | undefined> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) return undefined;
+  const name = `creditbank_cli_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  databases.push(name);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function envFor(place: Place, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of [
+    "DATABASE_URL",
+    "TEST_DATABASE_URL",
+    "CREDITBANK_URL",
+    "CREDITBANK_TOKEN",
+    "CREDITBANK_PASSWORD",
+    "BOOTSTRAP_ADMIN_PASSWORD",
+    "PORT",
+    "HOST",
+    "PUBLIC_URL",
+  ]) {
+    delete env[name];
+  }
+  env.DATA_DIR = place.dataDir;
+  env.LOG_LEVEL = "warn";
+  if (place.databaseUrl) env.DATABASE_URL = place.databaseUrl;
+  return { ...env, ...extra };
+}
+
+function start(args: string[], place: Place, extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: root,
+    env: envFor(place, extraEnv),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function finished(child: ChildProcess): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+function cli(args: string[], extraEnv: Record<string, string> = {}, place: Place = main): Promise<Run> {
+  return finished(start(args, place, extraEnv));
+}
+
+const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+function file(name: string, content: string): string {
+  const path = join(root, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function coherentUnit(provider: string, code: string, credits = 3) {
+  return {
+    provider,
+    code,
+    title: `Unit ${code}`,
+    language: "en",
+    level: { framework: "eqf", level: "5" },
+    credits: { value: credits, system: "ects" },
+    notionalHours: credits * 25,
+    field: "0521",
+    objectives: [{ id: "O1", text: "Understand the topic well enough to use it at work." }],
+    outcomes: [
+      {
+        id: "LO1",
+        text: "Explain the main ideas of the topic.",
+        dimension: "knowledge-understanding",
+        objectives: ["O1"],
+      },
+      {
+        id: "LO2",
+        text: "Apply the methods of the topic to a real case.",
+        dimension: "skills-capacity",
+        objectives: ["O1"],
+      },
+      { id: "LO3", text: "Act responsibly when using the topic.", dimension: "attitudes-values", objectives: ["O1"] },
+    ],
+    assessments: [{ id: "A1", method: "project", outcomes: ["LO1", "LO2", "LO3"], weight: 100 }],
+    mode: "online",
+    qualityAssurance: "Reviewed by the provider's academic board every year.",
+    status: "approved",
+  };
+}
+
+function provider(id: string) {
+  return {
+    id,
+    name: `Provider ${id}`,
+    kind: "college",
+    country: "IE",
+    accreditations: [{ framework: "eqf", minLevel: "3", maxLevel: "6", fields: ["*"], validFrom: "2020-01-01" }],
+  };
+}
+
+/** Every tally line of an import summary, e.g. ["providers", 1, 0, 0]. */
+function tallies(stdout: string): Array<[string, number, number, number]> {
+  return [...stdout.matchAll(/^ {2}(\S+(?: \S+)?)\s+(\d+) created, (\d+) updated, (\d+) unchanged/gm)].map((m) => [
+    m[1] as string,
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+  ]);
+}
+
+/** Each test starts Node processes that open a database: generous limits for a busy machine. */
+const SLOW = { timeout: 120_000 };
+
+let demoRun: Promise<Run>;
+let helpRun: Promise<Run>;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "creditbank-cli-"));
+  main = { dataDir: join(root, "data"), databaseUrl: await freshDatabase() };
+  demo = { dataDir: join(root, "demo-data"), databaseUrl: await freshDatabase() };
+  // The demo is slow and has a bank of its own, and --help needs none: both run alongside the other commands.
+  demoRun = cli(["demo", "--no-serve"], {}, demo);
+  helpRun = cli(["--help"]);
+});
+
+afterAll(async () => {
+  await Promise.all([demoRun?.catch(() => undefined), helpRun?.catch(() => undefined)]);
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl && databases.length > 0) {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    for (const name of databases) await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe("creditbank", SLOW, () => {
+  it("--help lists the commands", async () => {
+    const r = await helpRun;
+    expect(r.code, show(r)).toBe(0);
+    for (const command of ["serve", "demo", "import", "record", "user-add"]) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+    }
+  });
+});
+
+describe("creditbank import", SLOW, () => {
+  let jsonBundle: string;
+  let yamlBundle: string;
+
+  beforeAll(() => {
+    jsonBundle = file(
+      "catalogue.json",
+      JSON.stringify(
+        {
+          providers: [provider("cli-a")],
+          units: [coherentUnit("cli-a", "CLI1", 3), coherentUnit("cli-a", "CLI2", 5)],
+          qualifications: [
+            {
+              awardingBody: "cli-a",
+              code: "CERT-CLI",
+              title: "Certificate in Command Lines",
+              type: "certificate",
+              level: { framework: "eqf", level: "5" },
+              credits: { value: 8, system: "ects" },
+            },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    yamlBundle = file(
+      "more.yaml",
+      `# A second provider, in YAML\n${YAML.stringify({ providers: [provider("cli-b")], units: [coherentUnit("cli-b", "CLIB1", 4)] })}`,
+    );
+  });
+
+  it("imports a JSON bundle and prints a summary", async () => {
+    const r = await cli(["import", jsonBundle]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toContain(jsonBundle);
+    expect(tallies(r.stdout)).toEqual(
+      expect.arrayContaining([
+        ["providers", 1, 0, 0],
+        ["accreditations", 1, 0, 0],
+        ["units", 2, 0, 0],
+        ["qualifications", 1, 0, 0],
+      ]),
+    );
+    expect(r.stdout).toMatch(/2 approved/);
+  });
+
+  it("imports a YAML bundle", async () => {
+    const r = await cli(["import", yamlBundle]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toContain(yamlBundle);
+    expect(tallies(r.stdout)).toEqual(
+      expect.arrayContaining([
+        ["providers", 1, 0, 0],
+        ["units", 1, 0, 0],
+      ]),
+    );
+    expect(r.stdout).toMatch(/1 approved/);
+  });
+
+  it("re-importing both reports everything unchanged", async () => {
+    const r = await cli(["import", jsonBundle, yamlBundle]);
+    expect(r.code, show(r)).toBe(0);
+    const lines = tallies(r.stdout);
+    expect(lines).toHaveLength(14);
+    for (const [name, created, updated] of lines) expect([name, created, updated]).toEqual([name, 0, 0]);
+    expect(lines.filter(([name]) => name === "units").map(([, , , unchanged]) => unchanged)).toEqual([2, 1]);
+    expect(r.stdout).not.toMatch(/[1-9]\d* approved/);
+  });
+
+  it("refuses a bad bundle with exit 1, printing the file and every problem with its JSON pointer", async () => {
+    const bad = file(
+      "bad.json",
+      JSON.stringify({
+        providers: [
+          {
+            ...provider("cli-bad"),
+            accreditations: [
+              { framework: "no-such-framework", minLevel: "1", maxLevel: "2", fields: ["*"], validFrom: "2020-01-01" },
+            ],
+          },
+          provider("cli-bad"),
+        ],
+        units: [coherentUnit("cli-ghost", "G1")],
+        qualifications: [
+          {
+            awardingBody: "cli-a",
+            code: "Q-BAD",
+            title: "A level that does not exist",
+            type: "certificate",
+            level: { framework: "eqf", level: "99" },
+            credits: { value: 10, system: "ects" },
+          },
+        ],
+      }),
+    );
+    const r = await cli(["import", bad]);
+    expect(r.code, show(r)).toBe(1);
+    expect(r.stderr).toContain(bad);
+    expect(r.stderr).toContain("bundle-invalid");
+    for (const pointer of [
+      "/providers/0/accreditations/0/framework",
+      "/providers/1",
+      "/units/0/provider",
+      "/qualifications/0/level/level",
+    ]) {
+      expect(r.stderr).toMatch(new RegExp(`^\\s+at ${pointer.replaceAll("/", "\\/")}: \\S`, "m"));
+    }
+    expect(r.stderr).not.toMatch(/^\s+at .*\.ts:\d+/m); // no stack trace
+  });
+});
+
+describe("creditbank record", SLOW, () => {
+  const header = "provider,unit,achieved_on,email,given_name,family_name";
+
+  it("records a CSV file and prints the counts", async () => {
+    const csv = file(
+      "achievements.csv",
+      [
+        header,
+        "cli-a,CLI1,2025-01-10,ana@cli.example,Ana,Lima",
+        "cli-a,CLI2,2025-02-10,ana@cli.example,Ana,Lima",
+        "cli-a,CLI1,2025-01-10, Ben@CLI.example ,Ben,Okafor",
+        "cli-b,CLIB1,2025-03-10,ben@cli.example,Ben,Okafor",
+      ].join("\n"),
+    );
+    const r = await cli(["record", csv]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toContain(`${csv}: 4 rows; 4 recorded, 0 unchanged, 0 refused; 2 new learner accounts.`);
+
+    const again = await cli(["record", csv]);
+    expect(again.code, show(again)).toBe(0);
+    expect(again.stdout).toContain(`${csv}: 4 rows; 0 recorded, 4 unchanged, 0 refused; 0 new learner accounts.`);
+  });
+
+  it("a CSV with bad rows exits 1 with 'row N, column: …' lines, and --errors writes them all as JSON", async () => {
+    const csv = file(
+      "bad-rows.csv",
+      [
+        header,
+        "cli-a,CLI1,2025-01-11,cara@cli.example,Cara,Diaz",
+        "cli-a,CLI1,11/01/2025,dan@cli.example,Dan,Eze",
+        "cli-a,CLI1,2025-01-11,not-an-email,Eve,Fox",
+        "cli-a,NO-SUCH,2025-01-11,fay@cli.example,Fay,Gil",
+      ].join("\n"),
+    );
+    const errorsFile = join(root, "errors.json");
+    const r = await cli(["record", csv, "--errors", errorsFile]);
+    expect(r.code, show(r)).toBe(1);
+    expect(r.stdout).toContain("4 rows; 1 recorded, 0 unchanged, 3 refused");
+    expect(r.stdout).toMatch(/^\s+row 2, achieved_on: .+/m);
+    expect(r.stdout).toMatch(/^\s+row 3, email: .+/m);
+    expect(r.stdout).toMatch(/^\s+row 4, unit: .+/m);
+    const written = JSON.parse(readFileSync(errorsFile, "utf8")) as Array<Record<string, unknown>>;
+    expect(written.map((e) => [e.row, e.field, e.code])).toEqual([
+      [2, "achieved_on", "invalid-field"],
+      [3, "email", "identifier-invalid-email"],
+      [4, "unit", "unknown-unit"],
+    ]);
+    for (const e of written) expect(String(e.message).length).toBeGreaterThan(10);
+  });
+});
+
+describe("creditbank user-add", SLOW, () => {
+  it("creates a registry administrator with the password from CREDITBANK_PASSWORD", async () => {
+    const r = await cli(["user-add", "admin@cli.example", "--role", "registry-admin", "--name", "CLI Admin"], {
+      CREDITBANK_PASSWORD: "cli-admin-password-1",
+    });
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toMatch(/Created registry-admin admin@cli\.example \([0-9a-f-]{36}\)/);
+  });
+});
+
+describe("while the bank is being served", SLOW, () => {
+  let server: ChildProcess;
+  let serverOutput: Promise<Run>;
+  let url: string;
+  let token: string;
+  let stderr = "";
+
+  beforeAll(async () => {
+    server = start(["serve"], main, { PORT: "0", HOST: "127.0.0.1" });
+    server.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    serverOutput = finished(server);
+    const lock = join(main.dataDir, "creditbank.lock");
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (listening && (usingPostgres || existsSync(lock))) {
+        url = listening[1] as string;
+        break;
+      }
+      if (server.exitCode !== null) throw new Error(`the server stopped: ${show(await serverOutput)}`);
+      if (Date.now() > deadline) throw new Error(`the server did not start in time:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+  afterAll(async () => {
+    if (server && server.exitCode === null && server.signalCode === null) {
+      server.kill("SIGKILL");
+      await serverOutput;
+    }
+  });
+
+  const rows = [
+    "provider,unit,achieved_on,email",
+    "cli-a,CLI2,2025-04-01,gus@cli.example",
+    "cli-b,CLIB1,2025-04-02,hal@cli.example",
+  ];
+
+  it.skipIf(usingPostgres)("a local command on the locked data folder exits 2 and says to use --url", async () => {
+    expect(readFileSync(join(main.dataDir, "creditbank.lock"), "utf8").trim()).toBe(String(server.pid));
+    const r = await cli(["record", file("remote.csv", rows.join("\n"))]);
+    expect(r.code, show(r)).toBe(2);
+    expect(r.stderr).toContain(`in use by process ${server.pid}`);
+    expect(r.stderr).toContain("--url");
+    expect(r.stdout).not.toMatch(/recorded/);
+  });
+
+  it("with --url and a token, record works through the API", async () => {
+    const response = await fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@cli.example", password: "cli-admin-password-1" }),
+    });
+    expect(response.status).toBe(200);
+    token = ((await response.json()) as { token: string }).token;
+    expect(token).toBeTruthy();
+
+    const csv = file("remote.csv", rows.join("\n"));
+    const r = await cli(["record", csv, "--url", url, "--token", token]);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toContain(`${csv}: 2 rows; 2 recorded, 0 unchanged, 0 refused; 2 new learner accounts.`);
+  });
+
+  it("with --url, bad rows are reported by row and CSV column, as when recording locally", async () => {
+    const csv = file(
+      "remote-bad.csv",
+      [
+        "provider,unit,achieved_on,email",
+        "cli-a,CLI1,2025-05-01,ivy@cli.example",
+        "cli-a,CLI1,01/05/2025,jon@cli.example",
+        "cli-a,CLI1,2025-05-01,not-an-email",
+        "cli-a,NO-SUCH,2025-05-01,kim@cli.example",
+      ].join("\n"),
+    );
+    const r = await cli(["record", csv, "--url", url, "--token", token]);
+    expect(r.code, show(r)).toBe(1);
+    expect(r.stdout).toContain("4 rows; 1 recorded, 0 unchanged, 3 refused");
+    expect(r.stdout).toMatch(/^\s+row 2, achieved_on: .+/m);
+    expect(r.stdout).toMatch(/^\s+row 3, email: .+/m);
+    expect(r.stdout).toMatch(/^\s+row 4, unit: .+/m);
+  });
+
+  it("stops on SIGTERM and releases the data folder", async () => {
+    server.kill("SIGTERM");
+    const stopped = await serverOutput;
+    expect(stopped.code, show(stopped)).toBe(0);
+    expect(existsSync(join(main.dataDir, "creditbank.lock"))).toBe(false);
+  });
+});
+
+describe("creditbank demo --no-serve", SLOW, () => {
+  it("loads the sample bank and exits", async () => {
+    const bundle = demoCatalogue();
+    const units = bundle.units ?? [];
+    const r = await demoRun;
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stderr).toContain(
+      `Catalogue: ${bundle.providers?.length} providers, ${units.length} units (${units.filter((u) => u.status === "approved").length} approved), ${bundle.qualifications?.length} qualifications added`,
+    );
+    expect(r.stderr).toContain(`Accounts: ${demoAchievements(bundle).length} achievements recorded, 0 already there`);
+    expect(r.stderr).not.toMatch(/refused/);
+  });
+});
