@@ -94,6 +94,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .status(400)
         .send(body("invalid-characters", "The request contains characters that cannot be stored as text."));
     }
+    // Two requests wrote the same natural key at once and this one lost.
+    if (fe.code === "23505") {
+      return reply
+        .status(409)
+        .send(body("concurrent-change", "Someone else changed the same record at the same moment; try again."));
+    }
     const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
     if (known) return reply.status(known.status).send(body(known.code, known.message));
     if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {

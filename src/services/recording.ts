@@ -8,6 +8,7 @@
  * a conflict rather than silently changing the account. A crash loses at most the batch in flight,
  * which the next run records.
  */
+import { randomUUID } from "node:crypto";
 import { accreditationCovers } from "../domain/accreditation.ts";
 import { identifierKey, type NormalizedIdentifier, normalizeIdentifier } from "../domain/identifiers.ts";
 import { canRecordAgainst } from "../domain/register-workflow.ts";
@@ -302,8 +303,8 @@ export async function recordBatch(
   }
   if (checked.length === 0) return report;
 
-  // Optimistic concurrency: if another writer opened an account for the same new person meanwhile,
-  // the identifiers we attach end up owned by them; the batch is then rolled back and run again.
+  // Optimistic concurrency: if another writer opened an account for the same new person, or recorded
+  // the same achievement, meanwhile, an insert hits a unique key; the batch is rolled back and run again.
   const validationErrors = [...report.errors];
   for (let attempt = 1; ; attempt++) {
     report.recorded = 0;
@@ -315,7 +316,9 @@ export async function recordBatch(
       await writeBatch(db, actor, checked, report);
       break;
     } catch (error) {
-      if (!(error instanceof ConcurrentAccountOpening) || attempt >= 3) throw error;
+      // Another writer took an identifier or an achievement key first: run the batch again, it will
+      // now find them.
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 3) throw error;
     }
   }
   report.errors.sort((a, b) => a.row - b.row);
@@ -323,7 +326,8 @@ export async function recordBatch(
   return report;
 }
 
-class ConcurrentAccountOpening extends Error {}
+/** PostgreSQL's SQLSTATE for a unique constraint violation. */
+const UNIQUE_VIOLATION = "23505";
 
 /** Stored identifiers were normalised on the way in, so their key is computed the same way. */
 const keyOf = (id: IdentifierRow): string => identifierKey(id as NormalizedIdentifier);
@@ -390,25 +394,49 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
       });
     }
     await insertIdentifiers(tx, [...attach.values()]);
-    if (attach.size > 0) {
-      const owners = await findLearnersByIdentifiers(tx, [...attach.values()]);
-      if (owners.some((o) => attach.get(keyOf(o))?.learnerId !== o.learnerId)) throw new ConcurrentAccountOpening();
+
+    // 4. Achievements and their deposits. Keys that already exist (in the account, or in an account
+    // merged into it) are found first with one lookup, so the insert is a plain one: cheaper than
+    // `on conflict do nothing`, which makes PostgreSQL insert every row speculatively. A concurrent
+    // writer that inserts the same key meanwhile makes the insert fail, and the batch is run again.
+    const rows = checked.filter((c) => resolved.has(c.row));
+    const keyOfRow = (c: CheckedRow) =>
+      achievementKey(resolved.get(c.row) as string, c.unit.unitId, c.record.achievedOn);
+    const merged = await mergedInto(
+      tx,
+      rows.map((c) => resolved.get(c.row) as string),
+    );
+    const probes = rows.flatMap((c) => {
+      const survivor = resolved.get(c.row) as string;
+      return [survivor, ...(merged.get(survivor) ?? [])].map((learnerId) => ({
+        survivorKey: keyOfRow(c),
+        learnerId,
+        unitId: c.unit.unitId,
+        achievedOn: c.record.achievedOn,
+      }));
+    });
+    const found = await findAchievementsByKey(tx, probes);
+    const existing = new Map<string, { id: string; contentHash: string }>();
+    for (const p of probes) {
+      const hit = found.get(achievementKey(p.learnerId, p.unitId, p.achievedOn));
+      if (hit && !existing.has(p.survivorKey)) existing.set(p.survivorKey, hit);
     }
 
-    // 4. Achievements and their deposits.
-    const rows = checked.filter((c) => resolved.has(c.row));
     const inserts: AchievementInsert[] = [];
-    const seen = new Set<string>();
-    const duplicateInBatch: CheckedRow[] = [];
+    const entries: EntryInsert[] = [];
+    const repeats: CheckedRow[] = [];
+    const inBatch = new Map<string, { id: string; contentHash: string }>();
     for (const c of rows) {
-      const learnerId = resolved.get(c.row) as string;
-      const key = achievementKey(learnerId, c.unit.unitId, c.record.achievedOn);
-      if (seen.has(key)) {
-        duplicateInBatch.push(c);
+      const key = keyOfRow(c);
+      if (existing.has(key) || inBatch.has(key)) {
+        repeats.push(c);
         continue;
       }
-      seen.add(key);
+      const learnerId = resolved.get(c.row) as string;
+      const achievementId = randomUUID();
+      inBatch.set(key, { id: achievementId, contentHash: c.hash });
       inserts.push({
+        id: achievementId,
         learnerId,
         providerId: c.record.provider,
         unitId: c.unit.unitId,
@@ -421,45 +449,6 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
         contentHash: c.hash,
         recordedBy: actor.label,
       });
-    }
-    // An account merged into a survivor keeps its own achievements: a record already made there is
-    // a repeat, not a new deposit, so those keys are looked up first and left out of the insert.
-    const merged = await mergedInto(
-      tx,
-      inserts.map((i) => i.learnerId),
-    );
-    const inMergedAccounts = new Map<string, { id: string; contentHash: string }>();
-    if (merged.size > 0) {
-      const probes = inserts.flatMap((i) =>
-        (merged.get(i.learnerId) ?? []).map((m) => ({
-          survivor: i.learnerId,
-          learnerId: m,
-          unitId: i.unitId,
-          achievedOn: i.achievedOn,
-        })),
-      );
-      const found = await findAchievementsByKey(tx, probes);
-      for (const p of probes) {
-        const hit = found.get(achievementKey(p.learnerId, p.unitId, p.achievedOn));
-        if (hit) inMergedAccounts.set(achievementKey(p.survivor, p.unitId, p.achievedOn), hit);
-      }
-    }
-    const inserted = await insertAchievements(
-      tx,
-      inserts.filter((i) => !inMergedAccounts.has(achievementKey(i.learnerId, i.unitId, i.achievedOn))),
-    );
-    const entries: EntryInsert[] = [];
-    const notInserted: CheckedRow[] = [...duplicateInBatch];
-    for (const c of rows) {
-      if (duplicateInBatch.includes(c)) continue;
-      const learnerId = resolved.get(c.row) as string;
-      const achievementId = inserted.get(achievementKey(learnerId, c.unit.unitId, c.record.achievedOn));
-      if (!achievementId) {
-        notInserted.push(c);
-        continue;
-      }
-      report.recorded += 1;
-      report.results.push({ row: c.row, status: "recorded", achievementId, learnerId });
       entries.push({
         learnerId,
         achievementId,
@@ -479,25 +468,19 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
         reason: null,
         recordedBy: actor.label,
       });
+      report.recorded += 1;
+      report.results.push({ row: c.row, status: "recorded", achievementId, learnerId });
     }
+    await insertAchievements(tx, inserts);
     await insertEntries(tx, entries);
 
     // 5. Repeats: the same content is "unchanged"; different content under the same key is a conflict.
-    const existing = await findAchievementsByKey(
-      tx,
-      notInserted.map((c) => ({
-        learnerId: resolved.get(c.row) as string,
-        unitId: c.unit.unitId,
-        achievedOn: c.record.achievedOn,
-      })),
-    );
-    for (const [key, hit] of inMergedAccounts) if (!existing.has(key)) existing.set(key, hit);
-    for (const c of notInserted) {
+    for (const c of repeats) {
       const learnerId = resolved.get(c.row) as string;
-      const found = existing.get(achievementKey(learnerId, c.unit.unitId, c.record.achievedOn));
-      if (found && found.contentHash === c.hash) {
+      const hit = existing.get(keyOfRow(c)) ?? inBatch.get(keyOfRow(c));
+      if (hit && hit.contentHash === c.hash) {
         report.unchanged += 1;
-        report.results.push({ row: c.row, status: "unchanged", achievementId: found.id, learnerId });
+        report.results.push({ row: c.row, status: "unchanged", achievementId: hit.id, learnerId });
       } else {
         report.errors.push({
           row: c.row,

@@ -2,6 +2,7 @@
  * Learners, identifiers, achievements and account entries. Written for bulk work: lookups and inserts
  * take whole batches, so recording a file costs a handful of statements per thousand rows.
  */
+import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "./catalogue-repo.ts";
 
@@ -35,40 +36,36 @@ export interface NewLearnerRow {
   preferredLanguage?: string | undefined;
 }
 
-/** Creates learners (account + profile); returns their ids in input order. */
+/**
+ * Creates learners (account + profile); returns their ids in input order. Ids are made here, so the
+ * mapping to input rows never depends on the order the database returns rows in.
+ */
 export async function insertLearners(db: Db, learners: NewLearnerRow[]): Promise<string[]> {
   if (learners.length === 0) return [];
-  const ids = await db
-    .insertInto("learner")
-    .values(learners.map(() => ({ status: "active" })))
-    .returning("id")
-    .execute();
-  await db
-    .insertInto("learner_profile")
-    .values(
-      learners.map((l, i) => ({
-        learner_id: ids[i]?.id as string,
-        given_name: l.givenName ?? null,
-        family_name: l.familyName ?? null,
-        birth_date: l.birthDate ?? null,
-        preferred_language: l.preferredLanguage ?? null,
-      })),
-    )
-    .execute();
-  return ids.map((r) => r.id);
+  const ids = learners.map(() => randomUUID());
+  const col = (f: (l: NewLearnerRow) => string | undefined) => learners.map((l) => f(l) ?? null);
+  await sql`insert into learner (id) select * from unnest(${ids}::uuid[])`.execute(db);
+  await sql`
+    insert into learner_profile (learner_id, given_name, family_name, birth_date, preferred_language)
+    select * from unnest(${ids}::uuid[], ${col((l) => l.givenName)}::text[], ${col((l) => l.familyName)}::text[],
+                         ${col((l) => l.birthDate)}::date[], ${col((l) => l.preferredLanguage)}::text[])`.execute(db);
+  return ids;
 }
 
-/** Attaches identifiers; identifiers that already exist are left as they are. */
+/**
+ * Attaches identifiers the caller has checked are free. One taken meanwhile by another writer fails the
+ * statement with a unique violation (SQLSTATE 23505), which the caller retries.
+ */
 export async function insertIdentifiers(db: Db, rows: Array<IdentifierRow & { learnerId: string }>): Promise<void> {
   if (rows.length === 0) return;
-  await db
-    .insertInto("learner_identifier")
-    .values(rows.map((r) => ({ kind: r.kind, issuer: r.issuer, value: r.value, learner_id: r.learnerId })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await sql`
+    insert into learner_identifier (kind, issuer, value, learner_id)
+    select * from unnest(${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.issuer)}::text[],
+                         ${rows.map((r) => r.value)}::text[], ${rows.map((r) => r.learnerId)}::uuid[])`.execute(db);
 }
 
 export interface AchievementInsert {
+  id: string;
   learnerId: string;
   providerId: string;
   unitId: string;
@@ -83,36 +80,24 @@ export interface AchievementInsert {
 }
 
 /**
- * Inserts achievements, skipping those whose natural key (learner, unit, date) is already taken.
- * Returns the inserted ones keyed by natural key.
+ * Inserts achievements whose keys the caller has checked are free. A key taken meanwhile by another
+ * writer fails the statement with a unique violation (SQLSTATE 23505), which the caller retries.
  */
-export async function insertAchievements(db: Db, rows: AchievementInsert[]): Promise<Map<string, string>> {
-  const inserted = new Map<string, string>();
-  if (rows.length === 0) return inserted;
-  const result = await db
-    .insertInto("achievement")
-    .values(
-      rows.map((r) => ({
-        learner_id: r.learnerId,
-        provider_id: r.providerId,
-        unit_id: r.unitId,
-        unit_version: r.unitVersion,
-        achieved_on: r.achievedOn,
-        result: r.result,
-        grade: r.grade,
-        evidence: JSON.stringify(r.evidence),
-        record_id: r.recordId,
-        content_hash: r.contentHash,
-        recorded_by: r.recordedBy,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(["learner_id", "unit_id", "achieved_on"]).where("revoked_at", "is", null).doNothing(),
-    )
-    .returning(["id", "learner_id", "unit_id", "achieved_on"])
-    .execute();
-  for (const r of result) inserted.set(achievementKey(r.learner_id, r.unit_id, r.achieved_on), r.id);
-  return inserted;
+export async function insertAchievements(db: Db, rows: AchievementInsert[]): Promise<void> {
+  if (rows.length === 0) return;
+  // insert … select from unnest(arrays): one parameter per column however many rows, which is what
+  // makes a batch cheap to send, parse and plan.
+  await sql`
+    insert into achievement (id, learner_id, provider_id, unit_id, unit_version, achieved_on, result, grade, evidence,
+                             record_id, content_hash, recorded_by)
+    select * from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.learnerId)}::uuid[],
+                         ${rows.map((r) => r.providerId)}::text[], ${rows.map((r) => r.unitId)}::uuid[],
+                         ${rows.map((r) => r.unitVersion)}::int[], ${rows.map((r) => r.achievedOn)}::date[],
+                         ${rows.map((r) => r.result)}::text[], ${rows.map((r) => r.grade)}::text[],
+                         ${rows.map((r) => JSON.stringify(r.evidence))}::jsonb[], ${rows.map((r) => r.recordId)}::text[],
+                         ${rows.map((r) => r.contentHash)}::text[], ${rows.map((r) => r.recordedBy)}::text[])`.execute(
+    db,
+  );
 }
 
 export const achievementKey = (learnerId: string, unitId: string, achievedOn: string) =>
@@ -162,34 +147,27 @@ export interface EntryInsert {
   recordedBy: string;
 }
 
-export async function insertEntries(db: Db, rows: EntryInsert[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const result = await db
-    .insertInto("account_entry")
-    .values(
-      rows.map((r) => ({
-        learner_id: r.learnerId,
-        achievement_id: r.achievementId,
-        entry_type: r.entryType,
-        source: r.source,
-        effective_on: r.effectiveOn,
-        credits: r.credits,
-        credit_system_id: r.creditSystem,
-        level_framework_id: r.levelFramework,
-        level_code: r.levelCode,
-        level_ordinal: r.levelOrdinal,
-        provider_id: r.providerId,
-        unit_id: r.unitId,
-        unit_version: r.unitVersion,
-        dimensions: r.dimensions,
-        reverses_entry_id: r.reversesEntryId,
-        reason: r.reason,
-        recorded_by: r.recordedBy,
-      })),
-    )
-    .returning("id")
-    .execute();
-  return result.map((r) => r.id);
+export async function insertEntries(db: Db, rows: EntryInsert[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (r: EntryInsert) => T) => rows.map(f);
+  // unnest() flattens a two-dimensional array, so each entry's dimensions travel as one joined string.
+  await sql`
+    insert into account_entry (learner_id, achievement_id, entry_type, source, effective_on, credits, credit_system_id,
+                               level_framework_id, level_code, level_ordinal, provider_id, unit_id, unit_version,
+                               dimensions, reverses_entry_id, reason, recorded_by)
+    select learner_id, achievement_id, entry_type, source, effective_on, credits, credit_system_id, level_framework_id,
+           level_code, level_ordinal, provider_id, unit_id, unit_version,
+           coalesce(string_to_array(nullif(dimensions, ''), ','), '{}'), reverses_entry_id, reason, recorded_by
+    from unnest(${col((r) => r.learnerId)}::uuid[], ${col((r) => r.achievementId)}::uuid[],
+                ${col((r) => r.entryType)}::text[], ${col((r) => r.source)}::text[], ${col((r) => r.effectiveOn)}::date[],
+                ${col((r) => r.credits)}::numeric[], ${col((r) => r.creditSystem)}::text[],
+                ${col((r) => r.levelFramework)}::text[], ${col((r) => r.levelCode)}::text[],
+                ${col((r) => r.levelOrdinal)}::int[], ${col((r) => r.providerId)}::text[], ${col((r) => r.unitId)}::uuid[],
+                ${col((r) => r.unitVersion)}::int[], ${col((r) => r.dimensions.join(","))}::text[],
+                ${col((r) => r.reversesEntryId)}::bigint[], ${col((r) => r.reason)}::text[], ${col((r) => r.recordedBy)}::text[])
+      as e(learner_id, achievement_id, entry_type, source, effective_on, credits, credit_system_id, level_framework_id,
+           level_code, level_ordinal, provider_id, unit_id, unit_version, dimensions, reverses_entry_id, reason,
+           recorded_by)`.execute(db);
 }
 
 /** For each surviving account, the accounts merged into it (only those that have any). */

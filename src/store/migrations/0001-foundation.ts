@@ -190,6 +190,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now()
     );
 
+    -- Merged accounts point at their survivor; statements and recording look them up by it.
+    create index learner_merged_into on learner (merged_into) where merged_into is not null;
+
     -- Personal data lives apart from account data so it can be erased without touching the ledger.
     create table learner_profile (
       learner_id uuid primary key references learner(id),
