@@ -18,14 +18,13 @@ import {
   type AchievementInsert,
   achievementKey,
   type EntryInsert,
-  findAchievementsByKey,
+  findAchievementsInAccounts,
   findLearnersByIdentifiers,
   type IdentifierRow,
   insertAchievements,
   insertEntries,
   insertIdentifiers,
   insertLearners,
-  mergedInto,
 } from "../store/accounts-repo.ts";
 import { type Db, loadFrameworks, loadProviders, type ProviderWithAccreditations } from "../store/catalogue-repo.ts";
 import type { Actor } from "./actor.ts";
@@ -402,25 +401,15 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
     const rows = checked.filter((c) => resolved.has(c.row));
     const keyOfRow = (c: CheckedRow) =>
       achievementKey(resolved.get(c.row) as string, c.unit.unitId, c.record.achievedOn);
-    const merged = await mergedInto(
+    // Keyed by the surviving account: a hit in an account merged into it counts as the same key.
+    const existing = await findAchievementsInAccounts(
       tx,
-      rows.map((c) => resolved.get(c.row) as string),
-    );
-    const probes = rows.flatMap((c) => {
-      const survivor = resolved.get(c.row) as string;
-      return [survivor, ...(merged.get(survivor) ?? [])].map((learnerId) => ({
-        survivorKey: keyOfRow(c),
-        learnerId,
+      rows.map((c) => ({
+        learnerId: resolved.get(c.row) as string,
         unitId: c.unit.unitId,
         achievedOn: c.record.achievedOn,
-      }));
-    });
-    const found = await findAchievementsByKey(tx, probes);
-    const existing = new Map<string, { id: string; contentHash: string }>();
-    for (const p of probes) {
-      const hit = found.get(achievementKey(p.learnerId, p.unitId, p.achievedOn));
-      if (hit && !existing.has(p.survivorKey)) existing.set(p.survivorKey, hit);
-    }
+      })),
+    );
 
     const inserts: AchievementInsert[] = [];
     const entries: EntryInsert[] = [];

@@ -49,12 +49,17 @@ function describe(e: ErrorObject): { path: string; message: string } {
   }
 }
 
+const SUSPECT_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
+
 /**
  * Strings a database cannot store faithfully: a NUL character (PostgreSQL text cannot hold one) or an
  * unpaired UTF-16 surrogate (not Unicode; it would be silently replaced). Checked before the schema, in
  * keys and values at any depth, so the caller learns exactly which value is at fault.
  */
 export function invalidTextProblems(value: unknown, path = ""): ErrorDetail[] {
+  // Fast path for the common case. JSON.stringify writes a NUL and an unpaired surrogate as \u escapes
+  // (paired surrogates stay raw characters), so text without those escapes is clean.
+  if (value === undefined || !SUSPECT_ESCAPE.test(JSON.stringify(value))) return [];
   const problems: ErrorDetail[] = [];
   const check = (s: string, at: string) => {
     if (s.includes("\u0000"))

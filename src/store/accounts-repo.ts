@@ -170,20 +170,38 @@ export async function insertEntries(db: Db, rows: EntryInsert[]): Promise<void> 
            recorded_by)`.execute(db);
 }
 
-/** For each surviving account, the accounts merged into it (only those that have any). */
-export async function mergedInto(db: Db, survivorIds: string[]): Promise<Map<string, string[]>> {
-  const result = new Map<string, string[]>();
-  if (survivorIds.length === 0) return result;
-  const rows = await db
-    .selectFrom("learner")
-    .select(["id", "merged_into"])
-    .where("merged_into", "in", [...new Set(survivorIds)])
-    .execute();
+/**
+ * Existing (not revoked) achievements by natural key, looked up in each given account and in the
+ * accounts merged into it; the result is keyed by the given account. One query, whatever the batch.
+ */
+export async function findAchievementsInAccounts(
+  db: Db,
+  keys: Array<{ learnerId: string; unitId: string; achievedOn: string }>,
+): Promise<Map<string, { id: string; contentHash: string }>> {
+  const found = new Map<string, { id: string; contentHash: string }>();
+  if (keys.length === 0) return found;
+  const { rows } = await sql<{
+    id: string;
+    account: string;
+    unit_id: string;
+    achieved_on: string;
+    content_hash: string;
+  }>`
+    select a.id, k.learner_id as account, a.unit_id, a.achieved_on, a.content_hash
+    from unnest(${keys.map((k) => k.learnerId)}::uuid[], ${keys.map((k) => k.unitId)}::uuid[],
+                ${keys.map((k) => k.achievedOn)}::date[]) as k(learner_id, unit_id, achieved_on)
+    cross join lateral (
+      select k.learner_id as member
+      union all
+      select m.id from learner m where m.merged_into = k.learner_id
+    ) as members
+    join achievement a on a.learner_id = members.member and a.unit_id = k.unit_id and a.achieved_on = k.achieved_on
+    where a.revoked_at is null`.execute(db);
   for (const r of rows) {
-    const survivor = r.merged_into as string;
-    result.set(survivor, [...(result.get(survivor) ?? []), r.id]);
+    const key = achievementKey(r.account, r.unit_id, r.achieved_on);
+    if (!found.has(key)) found.set(key, { id: r.id, contentHash: r.content_hash });
   }
-  return result;
+  return found;
 }
 
 /** The learner and every account merged into it: a statement covers them all. */
