@@ -51,6 +51,15 @@ function describe(e: ErrorObject): { path: string; message: string } {
 
 const SUSPECT_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
 
+function suspect(value: unknown): boolean {
+  try {
+    return SUSPECT_ESCAPE.test(JSON.stringify(value));
+  } catch {
+    // Too deep (or cyclic) to serialise: let the bounded walk below look at it.
+    return true;
+  }
+}
+
 /**
  * Strings a database cannot store faithfully: a NUL character (PostgreSQL text cannot hold one) or an
  * unpaired UTF-16 surrogate (not Unicode; it would be silently replaced). Checked before the schema, in
@@ -59,7 +68,7 @@ const SUSPECT_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
 export function invalidTextProblems(value: unknown, path = ""): ErrorDetail[] {
   // Fast path for the common case. JSON.stringify writes a NUL and an unpaired surrogate as \u escapes
   // (paired surrogates stay raw characters), so text without those escapes is clean.
-  if (value === undefined || !SUSPECT_ESCAPE.test(JSON.stringify(value))) return [];
+  if (value === undefined || !suspect(value)) return [];
   const problems: ErrorDetail[] = [];
   const check = (s: string, at: string) => {
     if (s.includes("\u0000"))
@@ -78,8 +87,9 @@ export function invalidTextProblems(value: unknown, path = ""): ErrorDetail[] {
   const walk = (v: unknown, at: string, depth: number) => {
     if (problems.length >= 100 || depth > 64) return;
     if (typeof v === "string") check(v, at);
-    else if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${at}/${i}`, depth + 1));
-    else if (v && typeof v === "object") {
+    else if (Array.isArray(v)) {
+      for (const [i, item] of v.entries()) walk(item, `${at}/${i}`, depth + 1);
+    } else if (v && typeof v === "object") {
       for (const [k, item] of Object.entries(v)) {
         const key = `${at}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`;
         check(k, key);

@@ -100,7 +100,6 @@ export const catalogueRoutes =
       },
       async (request) => {
         const versions = await unitVersions(bank.db, request.params.unitId);
-        const first = versions[0];
         const visible = visibleVersions(request.actor, versions);
         const wanted = request.query.version;
         const unit = wanted === undefined ? visible.at(-1) : visible.find((v) => v.version === wanted);
