@@ -144,6 +144,12 @@ function openServer(databaseUrl: string, poolSize: number): OpenDatabase {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection can be closed by the server (a restart, an administrator, a failover). node-postgres
+  // reports that as an 'error' event, which would crash the process if nobody listened; the pool has
+  // already dropped the connection, and the next query opens a new one.
+  pool.on("error", (error) => {
+    process.emitWarning(`A PostgreSQL connection was closed by the server: ${error.message}`, "DatabaseWarning");
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: "postgres", location: redactUrl(databaseUrl), close: () => db.destroy() };
 }

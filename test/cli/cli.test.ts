@@ -16,6 +16,13 @@ import YAML from "yaml";
 import { demoCatalogue } from "../../src/demo/catalogue.ts";
 import { demoAchievements } from "../../src/demo/learners.ts";
 import { usingPostgres } from "../support/bank.ts";
+import { coherentUnit, provider } from "../support/fixtures.ts";
+
+/** A coherent unit asked to be approved by the import. */
+const approvedUnit = (providerId: string, code: string, credits?: number) => ({
+  ...coherentUnit(providerId, code, credits),
+  status: "approved" as const,
+});
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(repoRoot, "bin", "creditbank.mjs");
@@ -106,49 +113,6 @@ function file(name: string, content: string): string {
   return path;
 }
 
-function coherentUnit(provider: string, code: string, credits = 3) {
-  return {
-    provider,
-    code,
-    title: `Unit ${code}`,
-    language: "en",
-    level: { framework: "eqf", level: "5" },
-    credits: { value: credits, system: "ects" },
-    notionalHours: credits * 25,
-    field: "0521",
-    objectives: [{ id: "O1", text: "Understand the topic well enough to use it at work." }],
-    outcomes: [
-      {
-        id: "LO1",
-        text: "Explain the main ideas of the topic.",
-        dimension: "knowledge-understanding",
-        objectives: ["O1"],
-      },
-      {
-        id: "LO2",
-        text: "Apply the methods of the topic to a real case.",
-        dimension: "skills-capacity",
-        objectives: ["O1"],
-      },
-      { id: "LO3", text: "Act responsibly when using the topic.", dimension: "attitudes-values", objectives: ["O1"] },
-    ],
-    assessments: [{ id: "A1", method: "project", outcomes: ["LO1", "LO2", "LO3"], weight: 100 }],
-    mode: "online",
-    qualityAssurance: "Reviewed by the provider's academic board every year.",
-    status: "approved",
-  };
-}
-
-function provider(id: string) {
-  return {
-    id,
-    name: `Provider ${id}`,
-    kind: "college",
-    country: "IE",
-    accreditations: [{ framework: "eqf", minLevel: "3", maxLevel: "6", fields: ["*"], validFrom: "2020-01-01" }],
-  };
-}
-
 /** Every tally line of an import summary, e.g. ["providers", 1, 0, 0]. */
 function tallies(stdout: string): Array<[string, number, number, number]> {
   return [...stdout.matchAll(/^ {2}(\S+(?: \S+)?)\s+(\d+) created, (\d+) updated, (\d+) unchanged/gm)].map((m) => [
@@ -206,7 +170,7 @@ describe("creditbank import", SLOW, () => {
       JSON.stringify(
         {
           providers: [provider("cli-a")],
-          units: [coherentUnit("cli-a", "CLI1", 3), coherentUnit("cli-a", "CLI2", 5)],
+          units: [approvedUnit("cli-a", "CLI1", 3), approvedUnit("cli-a", "CLI2", 5)],
           qualifications: [
             {
               awardingBody: "cli-a",
@@ -224,7 +188,7 @@ describe("creditbank import", SLOW, () => {
     );
     yamlBundle = file(
       "more.yaml",
-      `# A second provider, in YAML\n${YAML.stringify({ providers: [provider("cli-b")], units: [coherentUnit("cli-b", "CLIB1", 4)] })}`,
+      `# A second provider, in YAML\n${YAML.stringify({ providers: [provider("cli-b")], units: [approvedUnit("cli-b", "CLIB1", 4)] })}`,
     );
   });
 
@@ -279,7 +243,7 @@ describe("creditbank import", SLOW, () => {
           },
           provider("cli-bad"),
         ],
-        units: [coherentUnit("cli-ghost", "G1")],
+        units: [approvedUnit("cli-ghost", "G1")],
         qualifications: [
           {
             awardingBody: "cli-a",

@@ -11,8 +11,8 @@ import type { CatalogueBundle } from "../../src/domain/schema/catalogue.ts";
 import { type Actor, OPERATOR } from "../../src/services/actor.ts";
 import { type ImportReport, importBundle } from "../../src/services/bundle-import.ts";
 import { checkUnit, loadCatalogueContext, today } from "../../src/services/catalogue-context.ts";
-import { AppError } from "../../src/services/errors.ts";
 import { testBank } from "../support/bank.ts";
+import { appError, coherentUnit, provider } from "../support/fixtures.ts";
 
 type TestBank = Awaited<ReturnType<typeof testBank>>;
 type Db = TestBank["db"];
@@ -53,64 +53,7 @@ async function tableCounts(db: Db): Promise<Record<string, number>> {
 }
 
 /** The AppError a promise rejects with (fails the test when it resolves or throws something else). */
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected an AppError, but the call succeeded");
-}
-
 /** A unit on the common template that passes the coherence check (for a provider accredited for EQF 3-6). */
-function coherentUnit(provider: string, code: string, credits = 3) {
-  return {
-    provider,
-    code,
-    title: `Unit ${code}`,
-    language: "en",
-    level: { framework: "eqf", level: "5" },
-    credits: { value: credits, system: "ects" },
-    notionalHours: credits * 25,
-    field: "0521",
-    objectives: [{ id: "O1", text: "Understand the topic well enough to use it at work." }],
-    outcomes: [
-      {
-        id: "LO1",
-        text: "Explain the main ideas of the topic.",
-        dimension: "knowledge-understanding" as const,
-        objectives: ["O1"],
-      },
-      {
-        id: "LO2",
-        text: "Apply the methods of the topic to a real case.",
-        dimension: "skills-capacity" as const,
-        objectives: ["O1"],
-      },
-      {
-        id: "LO3",
-        text: "Act responsibly when using the topic.",
-        dimension: "attitudes-values" as const,
-        objectives: ["O1"],
-      },
-    ],
-    assessments: [{ id: "A1", method: "project" as const, outcomes: ["LO1", "LO2", "LO3"], weight: 100 }],
-    mode: "online" as const,
-    qualityAssurance: "Reviewed by the provider's academic board every year.",
-  };
-}
-
-function provider(id: string) {
-  return {
-    id,
-    name: `Provider ${id}`,
-    kind: "college" as const,
-    country: "IE",
-    accreditations: [{ framework: "eqf", minLevel: "3", maxLevel: "6", fields: ["*"], validFrom: "2020-01-01" }],
-  };
-}
-
 const zero = { created: 0, updated: 0 };
 
 let bank: TestBank;

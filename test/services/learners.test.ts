@@ -6,11 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AchievementRecord } from "../../src/domain/schema/accounts.ts";
-import type { UnitSpec } from "../../src/domain/schema/catalogue.ts";
 import { type Actor, OPERATOR } from "../../src/services/actor.ts";
 import { importBundle } from "../../src/services/bundle-import.ts";
 import { today } from "../../src/services/catalogue-context.ts";
-import { AppError } from "../../src/services/errors.ts";
 import {
   assertMaySeeLearner,
   createLearner,
@@ -23,60 +21,9 @@ import {
 } from "../../src/services/learners.ts";
 import { recordAchievements } from "../../src/services/recording.ts";
 import { testBank } from "../support/bank.ts";
+import { appError, coherentUnit, provider } from "../support/fixtures.ts";
 
 type TestBank = Awaited<ReturnType<typeof testBank>>;
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected an AppError, but the call succeeded");
-}
-
-function coherentUnit(provider: string, code: string, credits = 3): UnitSpec {
-  return {
-    provider,
-    code,
-    title: `Unit ${code}`,
-    language: "en",
-    level: { framework: "eqf", level: "5" },
-    credits: { value: credits, system: "ects" },
-    notionalHours: credits * 25,
-    field: "0521",
-    objectives: [{ id: "O1", text: "Understand the topic well enough to use it at work." }],
-    outcomes: [
-      {
-        id: "LO1",
-        text: "Explain the main ideas of the topic.",
-        dimension: "knowledge-understanding",
-        objectives: ["O1"],
-      },
-      {
-        id: "LO2",
-        text: "Apply the methods of the topic to a real case.",
-        dimension: "skills-capacity",
-        objectives: ["O1"],
-      },
-      { id: "LO3", text: "Act responsibly when using the topic.", dimension: "attitudes-values", objectives: ["O1"] },
-    ],
-    assessments: [{ id: "A1", method: "project", outcomes: ["LO1", "LO2", "LO3"], weight: 100 }],
-    mode: "online",
-    qualityAssurance: "Reviewed by the provider's academic board every year.",
-  };
-}
-
-function provider(id: string) {
-  return {
-    id,
-    name: `Provider ${id}`,
-    kind: "college" as const,
-    country: "IE",
-    accreditations: [{ framework: "eqf", minLevel: "3", maxLevel: "6", fields: ["*"], validFrom: "2020-01-01" }],
-  };
-}
 
 const providerA: Actor = {
   kind: "user",

@@ -7,7 +7,6 @@ import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AchievementRecord } from "../../src/domain/schema/accounts.ts";
-import type { UnitSpec } from "../../src/domain/schema/catalogue.ts";
 import { parseAchievementsCsv } from "../../src/services/achievement-files.ts";
 import { type Actor, OPERATOR } from "../../src/services/actor.ts";
 import { importBundle } from "../../src/services/bundle-import.ts";
@@ -17,51 +16,10 @@ import { findLearner } from "../../src/services/learners.ts";
 import { actOnAccreditation, getProvider } from "../../src/services/providers.ts";
 import { type NumberedRecord, recordAchievements } from "../../src/services/recording.ts";
 import { testBank } from "../support/bank.ts";
+import { coherentUnit, provider } from "../support/fixtures.ts";
 
 type TestBank = Awaited<ReturnType<typeof testBank>>;
 type Db = TestBank["db"];
-
-function coherentUnit(provider: string, code: string, credits = 3): UnitSpec {
-  return {
-    provider,
-    code,
-    title: `Unit ${code}`,
-    language: "en",
-    level: { framework: "eqf", level: "5" },
-    credits: { value: credits, system: "ects" },
-    notionalHours: credits * 25,
-    field: "0521",
-    objectives: [{ id: "O1", text: "Understand the topic well enough to use it at work." }],
-    outcomes: [
-      {
-        id: "LO1",
-        text: "Explain the main ideas of the topic.",
-        dimension: "knowledge-understanding",
-        objectives: ["O1"],
-      },
-      {
-        id: "LO2",
-        text: "Apply the methods of the topic to a real case.",
-        dimension: "skills-capacity",
-        objectives: ["O1"],
-      },
-      { id: "LO3", text: "Act responsibly when using the topic.", dimension: "attitudes-values", objectives: ["O1"] },
-    ],
-    assessments: [{ id: "A1", method: "project", outcomes: ["LO1", "LO2", "LO3"], weight: 100 }],
-    mode: "online",
-    qualityAssurance: "Reviewed by the provider's academic board every year.",
-  };
-}
-
-function provider(id: string) {
-  return {
-    id,
-    name: `Provider ${id}`,
-    kind: "college" as const,
-    country: "IE",
-    accreditations: [{ framework: "eqf", minLevel: "3", maxLevel: "6", fields: ["*"], validFrom: "2020-01-01" }],
-  };
-}
 
 /** Credits of the approved units the records below use. */
 const CREDITS: Record<string, number> = { RC1: 3, RC2: 5, RC3: 2.5 };

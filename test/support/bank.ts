@@ -27,10 +27,24 @@ export async function testBank(env: Record<string, string> = {}): Promise<Bank &
     ...bank,
     async dispose() {
       await bank.close();
+      // Not `with (force)`: that kills connections the pool is still closing, and their termination
+      // notices arrive as errors. Wait for them to go instead.
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      try {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await cleanup.query(`drop database if exists ${name}`);
+            break;
+          } catch (error) {
+            const inUse = (error as { code?: string }).code === "55006";
+            if (!inUse || attempt >= 50) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }
