@@ -52,6 +52,9 @@ const isExecutable = (path: string) => {
 };
 
 function pgSearchDirs(): string[] {
+  // As in scripts/test.mjs: PG_BIN_SEARCH_DIRS replaces the search (empty: act as if PostgreSQL were absent).
+  const override = process.env.PG_BIN_SEARCH_DIRS;
+  if (override !== undefined) return override.split(delimiter).filter(Boolean);
   const pathDirs = (process.env.PATH ?? "").split(delimiter).filter(Boolean);
   let versions: string[] = [];
   try {
@@ -200,6 +203,30 @@ async function adminQuery(url: string, query: string): Promise<void> {
   }
 }
 
+/**
+ * Drops the bench database once the bank's connections have gone. node-postgres's pool.end() resolves before
+ * its sockets are closed; forcing the drop while a backend is still exiting sends that client an error
+ * nobody listens to any more, which would crash the process. So wait for them (a few seconds at most), and
+ * force only what is left after that.
+ */
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  await client.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await client.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        [name],
+      );
+      if (Number(rows[0]?.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 function hostOf(url: string): string {
   try {
     const parsed = new URL(url);
@@ -230,7 +257,8 @@ export async function benchServer(): Promise<ServerResult> {
       return {
         ok: false,
         reason:
-          "no PostgreSQL server binaries (initdb, pg_ctl) found on PATH or in /usr/lib/postgresql/*/bin, " +
+          "no PostgreSQL server binaries (initdb, pg_ctl) found on PATH or in /usr/lib/postgresql/*/bin " +
+          "(or PG_BIN_SEARCH_DIRS), " +
           "and neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set",
       };
     }
@@ -265,7 +293,7 @@ export async function benchServer(): Promise<ServerResult> {
         if (disposed) return;
         disposed = true;
         try {
-          await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+          await dropDatabase(serverUrl, name);
         } finally {
           stopActiveServer();
         }

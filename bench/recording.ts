@@ -49,6 +49,8 @@ export interface DatabaseResult {
   /** The database as the report names it. */
   name: string;
   serverVersion: string;
+  /** Settings that bear on write speed, as the database reports them. */
+  settings: string;
   where: string;
   importSeconds: number;
   /** Resident memory just before the first timed step (bank open, catalogue imported, workload built). */
@@ -58,6 +60,8 @@ export interface DatabaseResult {
   rerun: StepResult;
   ratio: number;
   targetMet: boolean;
+  /** Bare CPU time / recording CPU time (Node plus server backends); null when the server's CPU is unknown. */
+  cpuRatio: number | null;
 }
 
 export interface BenchOptions {
@@ -183,6 +187,11 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
   const db = bank.db;
   const { rows: versionRows } = await sql<{ v: string }>`select version() as v`.execute(db);
   const serverVersion = versionRows[0]?.v ?? "unknown";
+  const { rows: settingRows } = await sql<{ name: string; setting: string }>`
+    select name, current_setting(name) as setting from pg_settings
+    where name in ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'jit', 'autovacuum')
+    order by name`.execute(db);
+  const settings = settingRows.map((r) => `${r.name}=${r.setting}`).join(", ");
 
   const imported = await timed(() => importBundle(db, OPERATOR, o.catalogue, "benchmark catalogue"));
   const units = imported.value.units;
@@ -270,10 +279,13 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
   o.log(line("idempotent re-run", rerun, "rows/s"));
 
   const ratio = recording.rate / bare.rate;
+  const work = (s: StepResult) => s.cpuSeconds + (s.serverCpuSeconds ?? 0);
+  const cpuKnown = o.database === "pglite" || (bare.serverCpuSeconds !== null && recording.serverCpuSeconds !== null);
   return {
     database: o.database,
     name: o.name,
     serverVersion,
+    settings,
     where: o.where,
     importSeconds: imported.seconds,
     startRssMiB,
@@ -282,6 +294,7 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
     rerun,
     ratio,
     targetMet: ratio >= TARGET_RATIO,
+    cpuRatio: cpuKnown ? work(bare) / work(recording) : null,
   };
 }
 

@@ -197,13 +197,23 @@ function resultsTable(results: DatabaseResult[]): string[] {
 }
 
 function consoleTable(results: DatabaseResult[]): string[] {
-  const head = ["database", "bare rows/s", "recording/s", "ratio", "target", "re-run rows/s", "peak RSS MiB"];
+  const head = [
+    "database",
+    "bare rows/s",
+    "recording/s",
+    "ratio",
+    "target",
+    "CPU ratio",
+    "re-run rows/s",
+    "peak RSS MiB",
+  ];
   const body = results.map((r) => [
     r.database,
     formatRate(r.bare.rate),
     formatRate(r.recording.rate),
     `${(r.ratio * 100).toFixed(1)}%`,
     r.targetMet ? "met" : "NOT met",
+    r.cpuRatio === null ? "n/a" : `${(r.cpuRatio * 100).toFixed(1)}%`,
     formatRate(r.rerun.rate),
     [r.bare, r.recording, r.rerun].map((s) => s.peakRssMiB.toFixed(0)).join("/"),
   ]);
@@ -313,9 +323,10 @@ async function measure(database: "pglite" | "postgres", args: Args, w: Workload)
     const version = packageVersion("@electric-sql/pglite");
     say(`== PGlite ${version} (embedded), data in ${dir}`);
     await run(`PGlite ${version} (embedded, on disk)`, dir, await openBank(loadConfig({ DATA_DIR: dir })));
+    const r = outcome.results.at(-1);
     outcome.notes.push(
-      "PGlite: a fresh data folder on disk, PGlite's own defaults (its build runs with fsync off; " +
-        "there is no autovacuum worker in the embedded database, so tables are never analysed automatically).",
+      `PGlite: a fresh data folder on disk with PGlite's own settings (${r?.settings ?? "unknown"}). The embedded ` +
+        "database has no autovacuum worker, whatever the setting says, so its tables are never analysed automatically.",
     );
   } else {
     const found = await benchServer();
@@ -331,7 +342,9 @@ async function measure(database: "pglite" | "postgres", args: Args, w: Workload)
       await run("PostgreSQL", server.description, bank, server.local);
       const last = outcome.results.at(-1);
       if (last) last.name = `PostgreSQL ${/PostgreSQL (\S+)/.exec(last.serverVersion)?.[1] ?? ""}`.trim();
-      outcome.notes.push(`PostgreSQL: ${server.description}; server settings: ${server.settings}.`);
+      outcome.notes.push(
+        `PostgreSQL: ${server.description}; server settings: ${server.settings} (${last?.settings ?? "unknown"}).`,
+      );
     } finally {
       await server.dispose();
     }
@@ -439,12 +452,11 @@ async function main(): Promise<number> {
     }
   }
   const missed = results.filter((r) => !r.targetMet);
+  const target = `target (recording >= ${TARGET_RATIO * 100}% of the bare insert rate)`;
   say();
-  say(
-    missed.length === 0
-      ? `   target (recording >= ${TARGET_RATIO * 100}% of the bare insert rate): met on ${results.map((r) => r.database).join(" and ") || "nothing"}`
-      : `   target (recording >= ${TARGET_RATIO * 100}% of the bare insert rate): NOT met on ${missed.map((r) => r.database).join(" and ")}`,
-  );
+  if (results.length === 0) say(`   ${target}: nothing was measured`);
+  else if (missed.length === 0) say(`   ${target}: met on ${results.map((r) => r.database).join(" and ")}`);
+  else say(`   ${target}: NOT met on ${missed.map((r) => r.database).join(" and ")}`);
 
   if (args.write) {
     const file = join(root, "bench", "RESULTS.md");
@@ -493,12 +505,11 @@ function resultsMarkdown({ args, m, startedAt, results, skipped, notes, learners
     "Every step in detail. CPU is user + system time during the step: of the Node process (for PGlite that " +
       "includes the database, which runs inside it) plus, for the throwaway PostgreSQL server, of its backends " +
       "serving the bench. The CPU ratio (bare CPU time / recording CPU time for the same N rows) is the ratio " +
-      "of the work done rather than of wall time: it does not move when other programs share the machine.",
+      "of the work done rather than of wall time: it moves much less when other programs share the machine.",
     "",
     "| database | step | rows | seconds | rate /s | Node CPU s | server CPU s | peak RSS MiB |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
   );
-  const work = (s: StepResult) => s.cpuSeconds + (s.serverCpuSeconds ?? 0);
   for (const r of results) {
     for (const [what, s] of [
       ["bare insert", r.bare],
@@ -514,12 +525,12 @@ function resultsMarkdown({ args, m, startedAt, results, skipped, notes, learners
   }
   lines.push(
     "",
-    "CPU ratio (bare / recording): " +
+    "CPU ratio (bare CPU time / recording CPU time): " +
       results
         .map((r) =>
-          r.database === "postgres" && r.recording.serverCpuSeconds === null
-            ? `${r.database} n/a (server CPU not measurable)`
-            : `${r.database} ${((work(r.bare) / work(r.recording)) * 100).toFixed(1)}%`,
+          r.cpuRatio === null
+            ? `${r.database} n/a (the server's CPU time is not measurable)`
+            : `${r.database} ${(r.cpuRatio * 100).toFixed(1)}%`,
         )
         .join(", ") +
       ".",

@@ -17,6 +17,7 @@ import type { Framework, UnitStatus } from "../domain/schema/catalogue.ts";
 import {
   type AchievementInsert,
   achievementKey,
+  analyzeAccountTables,
   type EntryInsert,
   findAchievementsInAccounts,
   findLearnersByIdentifiers,
@@ -482,6 +483,9 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
   });
 }
 
+/** A run that records at least this many achievements refreshes the account tables' statistics. */
+const ANALYZE_AFTER_ROWS = 10_000;
+
 export interface RecordOptions {
   batchSize?: number;
   on?: string;
@@ -509,5 +513,7 @@ export async function recordAchievements(
     total.results.push(...r.results);
     opts.onProgress?.(Math.min(i + batchSize, records.length), records.length);
   }
+  // After a large load the planner's statistics are stale (PGlite never refreshes them by itself).
+  if (total.recorded >= ANALYZE_AFTER_ROWS) await analyzeAccountTables(db);
   return total;
 }

@@ -24,7 +24,10 @@ export async function findLearnersByIdentifiers(
     select i.kind, i.issuer, i.value, coalesce(l.merged_into, l.id) as learner_id
     from unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.issuer)}::text[],
                 ${identifiers.map((i) => i.value)}::text[]) as k(kind, issuer, value)
-    join learner_identifier i on i.kind = k.kind and i.issuer = k.issuer and i.value = k.value
+    cross join lateral (
+      select i.kind, i.issuer, i.value, i.learner_id from learner_identifier i
+      where i.kind = k.kind and i.issuer = k.issuer and i.value = k.value
+    ) as i
     join learner l on l.id = i.learner_id`.execute(db);
   return rows.map((r) => ({ kind: r.kind, issuer: r.issuer, value: r.value, learnerId: r.learner_id }));
 }
@@ -195,13 +198,27 @@ export async function findAchievementsInAccounts(
       union all
       select m.id from learner m where m.merged_into = k.learner_id
     ) as members
-    join achievement a on a.learner_id = members.member and a.unit_id = k.unit_id and a.achieved_on = k.achieved_on
-    where a.revoked_at is null`.execute(db);
+    -- A per-key probe of the unique natural-key index, whatever the table statistics say: joined as a
+    -- set, a fresh table without statistics was read and sorted whole for every batch.
+    cross join lateral (
+      select a.id, a.unit_id, a.achieved_on, a.content_hash from achievement a
+      where a.learner_id = members.member and a.unit_id = k.unit_id and a.achieved_on = k.achieved_on
+        and a.revoked_at is null
+      limit 1
+    ) as a`.execute(db);
   for (const r of rows) {
     const key = achievementKey(r.account, r.unit_id, r.achieved_on);
     if (!found.has(key)) found.set(key, { id: r.id, contentHash: r.content_hash });
   }
   return found;
+}
+
+/**
+ * Refreshes the planner's statistics of the account tables. PGlite has no autovacuum, and on a server
+ * it lags behind a bulk load; without statistics the planner misjudges every later query on them.
+ */
+export async function analyzeAccountTables(db: Db): Promise<void> {
+  await sql`analyze learner, learner_identifier, achievement, account_entry`.execute(db);
 }
 
 /** The learner and every account merged into it: a statement covers them all. */
