@@ -106,30 +106,6 @@ export async function insertAchievements(db: Db, rows: AchievementInsert[]): Pro
 export const achievementKey = (learnerId: string, unitId: string, achievedOn: string) =>
   `${learnerId}|${unitId}|${achievedOn}`;
 
-/** Existing achievements by natural key, for telling a repeat from a conflicting record. */
-export async function findAchievementsByKey(
-  db: Db,
-  keys: Array<{ learnerId: string; unitId: string; achievedOn: string }>,
-): Promise<Map<string, { id: string; contentHash: string }>> {
-  const found = new Map<string, { id: string; contentHash: string }>();
-  if (keys.length === 0) return found;
-  const { rows } = await sql<{
-    id: string;
-    learner_id: string;
-    unit_id: string;
-    achieved_on: string;
-    content_hash: string;
-  }>`
-    select a.id, a.learner_id, a.unit_id, a.achieved_on, a.content_hash
-    from unnest(${keys.map((k) => k.learnerId)}::uuid[], ${keys.map((k) => k.unitId)}::uuid[],
-                ${keys.map((k) => k.achievedOn)}::date[]) as k(learner_id, unit_id, achieved_on)
-    join achievement a on a.learner_id = k.learner_id and a.unit_id = k.unit_id and a.achieved_on = k.achieved_on
-    where a.revoked_at is null`.execute(db);
-  for (const r of rows)
-    found.set(achievementKey(r.learner_id, r.unit_id, r.achieved_on), { id: r.id, contentHash: r.content_hash });
-  return found;
-}
-
 export interface EntryInsert {
   learnerId: string;
   achievementId: string | null;
