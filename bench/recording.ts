@@ -237,7 +237,8 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
   await checkpoint(db);
   const recordStep = await timed(
     () =>
-      recordAchievements(recordingDb, OPERATOR, numbered, {
+      recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
+        format: "jwt",
         batchSize: BATCH_SIZE,
         onProgress: (done, total) => o.progress("recording", done, total),
       }),
@@ -263,7 +264,8 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
   await checkpoint(db);
   const rerunStep = await timed(
     () =>
-      recordAchievements(recordingDb, OPERATOR, numbered, {
+      recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
+        format: "jwt",
         batchSize: BATCH_SIZE,
         onProgress: (done, total) => o.progress("re-run", done, total),
       }),

@@ -27,6 +27,16 @@ export interface Config {
   bootstrapAdminPassword: string | undefined;
   /** E-mail (user name) of that first administrator. */
   bootstrapAdminEmail: string;
+  /**
+   * The master key that seals issuers' secret keys (32 bytes, hex or base64). When absent it is read
+   * from, or created in, `DATA_DIR/master.key`.
+   */
+  masterKey: string | undefined;
+  /** Proof format of credentials issued when a request does not name one. */
+  credentialFormat: "data-integrity" | "jwt";
+  /** TLS certificate and key files (PEM); with both set the bank serves HTTPS itself. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
 }
 
 export const CONFIG_VARIABLES = [
@@ -41,6 +51,10 @@ export const CONFIG_VARIABLES = [
   "ACCESS_TOKEN_TTL_SECONDS",
   "BOOTSTRAP_ADMIN_EMAIL",
   "BOOTSTRAP_ADMIN_PASSWORD",
+  "MASTER_KEY",
+  "CREDENTIAL_FORMAT",
+  "TLS_CERT",
+  "TLS_KEY",
 ] as const;
 
 export class ConfigError extends Error {}
@@ -53,6 +67,12 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max}; it is '${raw}'.`);
   }
   return value;
+}
+
+function credentialFormat(raw: string | undefined): Config["credentialFormat"] {
+  if (raw === undefined || raw === "" || raw === "data-integrity") return "data-integrity";
+  if (raw === "jwt") return "jwt";
+  throw new ConfigError(`CREDENTIAL_FORMAT must be 'data-integrity' or 'jwt'; it is '${raw}'.`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -68,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://bank.example; it is '${publicUrl}'.`);
   }
+  if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
+    throw new ConfigError("TLS_CERT and TLS_KEY go together: set both (PEM files) to serve HTTPS, or neither.");
+  }
   return {
     port,
     host,
@@ -80,5 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: integer(env, "ACCESS_TOKEN_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
     bootstrapAdminEmail: (env.BOOTSTRAP_ADMIN_EMAIL || "admin@bank.local").toLowerCase(),
     bootstrapAdminPassword: env.BOOTSTRAP_ADMIN_PASSWORD || undefined,
+    masterKey: env.MASTER_KEY || undefined,
+    credentialFormat: credentialFormat(env.CREDENTIAL_FORMAT),
+    tlsCert: env.TLS_CERT || undefined,
+    tlsKey: env.TLS_KEY || undefined,
   };
 }

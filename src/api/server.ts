@@ -2,6 +2,7 @@
  * The HTTP server: Fastify with TypeBox schemas (validation and OpenAPI from one source), access
  * control on every route, one error shape, Prometheus metrics and structured logs.
  */
+import { readFileSync } from "node:fs";
 import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -18,6 +19,7 @@ import { registerMetrics } from "./metrics.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
+import { credentialRoutes, publicCredentialRoutes } from "./routes/credentials.ts";
 import { registerRoutes } from "./routes/register.ts";
 import { systemRoutes } from "./routes/system.ts";
 
@@ -29,8 +31,18 @@ export interface ServerOptions {
   logger?: boolean | object;
 }
 
+function readTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
+  try {
+    return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  } catch (error) {
+    throw new AppError("tls-files-unreadable", `Cannot read TLS_CERT or TLS_KEY: ${(error as Error).message}`, 500);
+  }
+}
+
 export async function buildServer(bank: Bank, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // HTTPS served directly when a certificate and key are configured, so a bank needs no proxy.
+    ...(bank.config.tlsCert && bank.config.tlsKey ? { https: readTls(bank.config.tlsCert, bank.config.tlsKey) } : {}),
     logger: options.logger ?? { level: bank.config.logLevel },
     bodyLimit: bank.config.bodyLimit,
     // Errors Fastify raises before a route runs (a bad URL, an over-long parameter) get our error shape
@@ -120,6 +132,8 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
   await app.register(registerRoutes(bank), { prefix: "/api/v1" });
   await app.register(catalogueRoutes(bank), { prefix: "/api/v1" });
   await app.register(accountRoutes(bank), { prefix: "/api/v1" });
+  await app.register(credentialRoutes(bank), { prefix: "/api/v1" });
+  await app.register(publicCredentialRoutes(bank));
   await app.ready();
   return app;
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { clientAddCommand, userAddCommand } from "./commands/access.ts";
+import { revokeCommand, verifyCommand } from "./commands/credentials.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { importCommand } from "./commands/import.ts";
 import { recordCommand } from "./commands/record.ts";
@@ -18,7 +19,9 @@ const { version } = JSON.parse(readFileSync(new URL("../../package.json", import
 
 const program = new Command()
   .name("creditbank")
-  .description("Credit Bank: a micro-credential credit bank (register, catalogue, learner accounts).")
+  .description(
+    "Credit Bank: a micro-credential credit bank (register, catalogue, learner accounts, verifiable credentials).",
+  )
   .version(version)
   .showHelpAfterError();
 
@@ -28,6 +31,8 @@ importCommand(program);
 recordCommand(program);
 userAddCommand(program);
 clientAddCommand(program);
+verifyCommand(program);
+revokeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -21,7 +21,9 @@ export async function callApi<T>(
     response = await fetch(new URL(path, remote.url), {
       method,
       headers,
-      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? { body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body) }
+        : {}),
     });
   } catch (error) {
     throw new AppError("bank-unreachable", `Cannot reach the bank at ${remote.url}: ${(error as Error).message}`, 503);

@@ -8,9 +8,12 @@ import { type OpenDatabase, openDatabase } from "../store/database.ts";
 import { ensureUser } from "./access.ts";
 import { OPERATOR } from "./actor.ts";
 import { importBundle } from "./bundle-import.ts";
+import { BANK_ISSUER, KeyRing, loadMasterKey } from "./issuers.ts";
 
 export interface Bank extends OpenDatabase {
   config: Config;
+  /** Issuers' DIDs, keys and signers. */
+  keys: KeyRing;
 }
 
 export interface OpenBankOptions {
@@ -23,7 +26,15 @@ export async function openBank(config: Config, options: OpenBankOptions = {}): P
     databaseUrl: config.databaseUrl,
     dataDir: options.inMemory ? undefined : config.dataDir,
   });
+  let keys: KeyRing;
   try {
+    const masterKey = loadMasterKey({
+      ...(config.masterKey ? { masterKey: config.masterKey } : {}),
+      ...(options.inMemory ? {} : { dataDir: config.dataDir }),
+    });
+    keys = KeyRing.fromMasterKey(config.publicUrl, masterKey);
+    await keys.checkMasterKey(opened.db);
+    await keys.activeKey(opened.db, BANK_ISSUER);
     await importBundle(opened.db, { ...OPERATOR, label: "system (default data)" }, DEFAULT_CATALOGUE, "default data");
     if (config.bootstrapAdminPassword) {
       await ensureUser(opened.db, {
@@ -37,5 +48,5 @@ export async function openBank(config: Config, options: OpenBankOptions = {}): P
     await opened.close();
     throw error;
   }
-  return { ...opened, config };
+  return { ...opened, config, keys };
 }

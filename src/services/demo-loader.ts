@@ -5,10 +5,10 @@
  */
 import { demoCatalogue } from "../demo/catalogue.ts";
 import { demoAchievements } from "../demo/learners.ts";
-import type { Db } from "../store/catalogue-repo.ts";
 import { ensureUser } from "./access.ts";
 import { type Actor, OPERATOR } from "./actor.ts";
 import { type ImportReport, importBundle } from "./bundle-import.ts";
+import type { IssuingBank } from "./issuance.ts";
 import { type RecordingReport, recordAchievements } from "./recording.ts";
 
 /** Demo sign-ins. Shown by the demo; never use these in a real bank. */
@@ -26,8 +26,12 @@ export interface DemoReport {
   accounts: DemoAccount[];
 }
 
-export async function loadDemo(db: Db, onProgress?: (done: number, total: number) => void): Promise<DemoReport> {
+export async function loadDemo(
+  bank: IssuingBank,
+  onProgress?: (done: number, total: number) => void,
+): Promise<DemoReport> {
   const bundle = demoCatalogue();
+  const db = bank.db;
   const catalogue = await importBundle(db, OPERATOR, bundle, "demo catalogue");
 
   // Each provider records its own learners' achievements, as it would in a real bank.
@@ -51,7 +55,7 @@ export async function loadDemo(db: Db, onProgress?: (done: number, total: number
       label: `provider-admin ${providerId} (demo)`,
     };
     const report = await recordAchievements(
-      db,
+      bank,
       actor,
       list.map((record, i) => ({ row: done + i + 1, record })),
       { onProgress: (n) => onProgress?.(done + n, records.length) },

@@ -13,6 +13,7 @@ import {
   loadEntries,
 } from "../store/accounts-repo.ts";
 import type { Db } from "../store/catalogue-repo.ts";
+import { changeCredentialStatus } from "../store/credentials-repo.ts";
 import { type Actor, assertActsForProvider, assertRegistryAdmin } from "./actor.ts";
 import { AppError, conflict, forbidden, invalid, notFound } from "./errors.ts";
 
@@ -311,6 +312,13 @@ export async function revokeAchievement(
         })),
       )
       .execute();
+    // The credential the achievement stands on is revoked with it, in its status list.
+    const credential = await tx
+      .selectFrom("credential")
+      .select("id")
+      .where("achievement_id", "=", achievementId)
+      .executeTakeFirst();
+    if (credential) await changeCredentialStatus(tx, credential.id, "revoke", text, actor.label);
     // The revoked achievement frees its natural key, so a corrected record can be made for the same day.
     await tx
       .updateTable("achievement")

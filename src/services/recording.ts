@@ -28,9 +28,17 @@ import {
   insertLearners,
 } from "../store/accounts-repo.ts";
 import { type Db, loadFrameworks, loadProviders, type ProviderWithAccreditations } from "../store/catalogue-repo.ts";
+import { credentialsByAchievement } from "../store/credentials-repo.ts";
 import type { Actor } from "./actor.ts";
 import { today } from "./catalogue-context.ts";
 import { contentHash } from "./hashing.ts";
+import {
+  type AchievementToIssue,
+  IssuanceCatalogue,
+  type IssuingBank,
+  issueAchievementCredentials,
+  type ProofFormat,
+} from "./issuance.ts";
 import { schemaProblems } from "./validation.ts";
 
 export interface RowError {
@@ -49,7 +57,14 @@ export interface RecordingReport {
   learnersCreated: number;
   errors: RowError[];
   /** For each recorded or unchanged row (by row number): the achievement and learner. */
-  results: Array<{ row: number; status: "recorded" | "unchanged"; achievementId: string; learnerId: string }>;
+  results: Array<{
+    row: number;
+    status: "recorded" | "unchanged";
+    achievementId: string;
+    learnerId: string;
+    /** The credential the achievement stands on. */
+    credentialId: string;
+  }>;
 }
 
 export interface NumberedRecord {
@@ -86,9 +101,11 @@ export class RecordingCatalogue {
   private providers = new Map<string, ProviderWithAccreditations | null>();
   frameworks: Map<string, Framework> = new Map();
 
-  static async load(db: Db): Promise<RecordingCatalogue> {
-    const c = new RecordingCatalogue();
-    c.frameworks = await loadFrameworks(db);
+  private constructor(readonly issuance: IssuanceCatalogue) {}
+
+  static async load(bank: IssuingBank): Promise<RecordingCatalogue> {
+    const c = new RecordingCatalogue(new IssuanceCatalogue(bank.keys));
+    c.frameworks = await loadFrameworks(bank.db);
     return c;
   }
 
@@ -182,12 +199,14 @@ interface CheckedRow {
 
 /** Records one batch in one transaction. Rows with errors are reported and skipped; the rest go in. */
 export async function recordBatch(
-  db: Db,
+  bank: IssuingBank,
   actor: Actor,
   batch: NumberedRecord[],
   catalogue: RecordingCatalogue,
   on: string = today(),
+  format?: ProofFormat,
 ): Promise<RecordingReport> {
+  const db = bank.db;
   const report: RecordingReport = {
     rows: batch.length,
     recorded: 0,
@@ -313,7 +332,7 @@ export async function recordBatch(
     report.errors = [...validationErrors];
     report.results = [];
     try {
-      await writeBatch(db, actor, checked, report);
+      await writeBatch(bank, actor, checked, report, catalogue, format);
       break;
     } catch (error) {
       // Another writer took an identifier or an achievement key first: run the batch again, it will
@@ -332,8 +351,15 @@ const UNIQUE_VIOLATION = "23505";
 /** Stored identifiers were normalised on the way in, so their key is computed the same way. */
 const keyOf = (id: IdentifierRow): string => identifierKey(id as NormalizedIdentifier);
 
-async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: RecordingReport): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+async function writeBatch(
+  bank: IssuingBank,
+  actor: Actor,
+  checked: CheckedRow[],
+  report: RecordingReport,
+  catalogue: RecordingCatalogue,
+  format: ProofFormat | undefined,
+): Promise<void> {
+  await bank.db.transaction().execute(async (tx) => {
     // 3. Accounts: find learners by any identifier; open accounts for people not seen before.
     const known = await findLearnersByIdentifiers(
       tx,
@@ -416,6 +442,20 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
     const entries: EntryInsert[] = [];
     const repeats: CheckedRow[] = [];
     const inBatch = new Map<string, { id: string; contentHash: string }>();
+    const toIssue: AchievementToIssue[] = [];
+    const issueItem = (c: CheckedRow, achievementId: string, learnerId: string): AchievementToIssue => ({
+      achievementId,
+      learnerId,
+      providerId: c.record.provider,
+      unitId: c.unit.unitId,
+      unitVersion: c.unit.version,
+      achievedOn: c.record.achievedOn,
+      credits: c.unit.credits as number,
+      grade: c.record.grade ?? null,
+      result: c.record.result ?? null,
+      evidence: c.record.evidence ?? [],
+      identifiers: c.identifiers.map((i) => ({ kind: i.kind, value: i.value })),
+    });
     for (const c of rows) {
       const key = keyOfRow(c);
       if (existing.has(key) || inBatch.has(key)) {
@@ -459,18 +499,21 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
         recordedBy: actor.label,
       });
       report.recorded += 1;
-      report.results.push({ row: c.row, status: "recorded", achievementId, learnerId });
+      report.results.push({ row: c.row, status: "recorded", achievementId, learnerId, credentialId: "" });
+      toIssue.push(issueItem(c, achievementId, learnerId));
     }
     await insertAchievements(tx, inserts);
     await insertEntries(tx, entries);
 
     // 5. Repeats: the same content is "unchanged"; different content under the same key is a conflict.
+    const unchanged: Array<{ c: CheckedRow; achievementId: string; learnerId: string }> = [];
     for (const c of repeats) {
       const learnerId = resolved.get(c.row) as string;
       const hit = existing.get(keyOfRow(c)) ?? inBatch.get(keyOfRow(c));
       if (hit && hit.contentHash === c.hash) {
         report.unchanged += 1;
-        report.results.push({ row: c.row, status: "unchanged", achievementId: hit.id, learnerId });
+        report.results.push({ row: c.row, status: "unchanged", achievementId: hit.id, learnerId, credentialId: "" });
+        unchanged.push({ c, achievementId: hit.id, learnerId });
       } else {
         report.errors.push({
           row: c.row,
@@ -480,6 +523,27 @@ async function writeBatch(db: Db, actor: Actor, checked: CheckedRow[], report: R
         });
       }
     }
+
+    // 6. Credentials: one per new achievement, and one for any earlier achievement that lacks it (a bank
+    // upgraded from before credentials existed), all in this transaction.
+    const earlier = unchanged.filter((u) => existing.has(keyOfRow(u.c)));
+    const held = await credentialsByAchievement(
+      tx,
+      earlier.map((u) => u.achievementId),
+    );
+    const queued = new Set(toIssue.map((t) => t.achievementId));
+    for (const u of earlier) {
+      if (held.has(u.achievementId) || queued.has(u.achievementId)) continue;
+      queued.add(u.achievementId);
+      toIssue.push(issueItem(u.c, u.achievementId, u.learnerId));
+    }
+    const credentialIds = await issueAchievementCredentials(tx, bank, catalogue.issuance, toIssue, {
+      ...(format ? { format } : {}),
+      actorLabel: actor.label,
+    });
+    const byAchievement = new Map<string, string>(toIssue.map((t, i) => [t.achievementId, credentialIds[i] as string]));
+    for (const [id, row] of held) byAchievement.set(id, row.id);
+    for (const r of report.results) r.credentialId = byAchievement.get(r.achievementId) ?? "";
   });
 }
 
@@ -489,22 +553,24 @@ const ANALYZE_AFTER_ROWS = 10_000;
 export interface RecordOptions {
   batchSize?: number;
   on?: string;
+  /** Proof format of the credentials issued (default: the bank's CREDENTIAL_FORMAT). */
+  format?: ProofFormat;
   /** Called after every batch with the number of rows processed so far. */
   onProgress?: (processed: number, total: number) => void;
 }
 
 /** Records many achievements batch by batch; the report adds the batches up. */
 export async function recordAchievements(
-  db: Db,
+  bank: IssuingBank,
   actor: Actor,
   records: NumberedRecord[],
   opts: RecordOptions = {},
 ): Promise<RecordingReport> {
   const batchSize = opts.batchSize ?? 1000;
-  const catalogue = await RecordingCatalogue.load(db);
+  const catalogue = await RecordingCatalogue.load(bank);
   const total: RecordingReport = { rows: 0, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
   for (let i = 0; i < records.length; i += batchSize) {
-    const r = await recordBatch(db, actor, records.slice(i, i + batchSize), catalogue, opts.on);
+    const r = await recordBatch(bank, actor, records.slice(i, i + batchSize), catalogue, opts.on, opts.format);
     total.rows += r.rows;
     total.recorded += r.recorded;
     total.unchanged += r.unchanged;
@@ -514,6 +580,6 @@ export async function recordAchievements(
     opts.onProgress?.(Math.min(i + batchSize, records.length), records.length);
   }
   // After a large load the planner's statistics are stale (PGlite never refreshes them by itself).
-  if (total.recorded >= ANALYZE_AFTER_ROWS) await analyzeAccountTables(db);
+  if (total.recorded >= ANALYZE_AFTER_ROWS) await analyzeAccountTables(bank.db);
   return total;
 }

@@ -4,9 +4,11 @@
  */
 import { type Kysely, type Migration, Migrator } from "kysely";
 import * as foundation from "./migrations/0001-foundation.ts";
+import * as credentials from "./migrations/0002-credentials.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
+  "0002-credentials": credentials,
 };
 
 export class MigrationError extends Error {}

@@ -298,6 +298,84 @@ export interface Database {
   user_session: UserSessionTable;
   api_client: ApiClientTable;
   access_token: AccessTokenTable;
+  bank_setting: BankSettingTable;
+  issuer_key: IssuerKeyTable;
+  issuer_key_event: IssuerKeyEventTable;
+  status_list: StatusListTable;
+  credential: CredentialTable;
+  credential_status_event: CredentialStatusEventTable;
+}
+
+export interface BankSettingTable {
+  key: string;
+  value: string;
+}
+
+export type IssuerKeyStatus = "active" | "rotated" | "retired" | "compromised";
+
+export interface IssuerKeyTable {
+  id: string;
+  issuer_id: string;
+  did: string;
+  public_key_multibase: string;
+  sealed_secret: string | null;
+  status: IssuerKeyStatus;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+  compromised_since: Timestamp | null;
+}
+
+export interface IssuerKeyEventTable {
+  id: Generated<string>;
+  issuer_id: string;
+  key_id: string;
+  event: "created" | "rotated" | "retired" | "compromised";
+  at: Timestamp;
+  compromised_since: Timestamp | null;
+  reason: string | null;
+  actor_label: string;
+  previous_hash: string | null;
+  hash: string;
+  signature: string;
+}
+
+export interface StatusListTable {
+  id: string;
+  issuer_id: string;
+  seq: number;
+  size: number;
+  next_index: Generated<number>;
+  changed_at: Timestamp;
+}
+
+export interface CredentialTable {
+  id: string;
+  learner_id: string | null;
+  achievement_id: string | null;
+  kind: "achievement" | "transcript" | "external";
+  issuer_id: string;
+  key_id: string;
+  proof_format: "data-integrity" | "jwt";
+  document: string;
+  status_list_id: string | null;
+  status_index: number | null;
+  issued_at: Timestamp;
+  issued_by: string;
+  replaces_id: string | null;
+  replaced_by_id: string | null;
+  revoked_at: Timestamp | null;
+  revocation_reason: string | null;
+  suspended_at: Timestamp | null;
+  suspension_reason: string | null;
+}
+
+export interface CredentialStatusEventTable {
+  id: Generated<string>;
+  credential_id: string;
+  action: "revoke" | "suspend" | "reinstate";
+  reason: string;
+  at: Timestamp;
+  actor_label: string;
 }
 
 export type ProviderRow = Selectable<ProviderTable>;

@@ -263,6 +263,71 @@ const MATRIX: Row[] = [
     url: () => "/api/v1/achievements/bulk",
     body: () => [],
   },
+  // Credentials
+  { method: "GET", path: "/.well-known/did.json", roles: EVERYONE, url: () => "/.well-known/did.json" },
+  { method: "GET", path: "/did.json", roles: EVERYONE, url: () => "/did.json" },
+  { method: "GET", path: "/key-history.json", roles: EVERYONE, url: () => "/key-history.json" },
+  {
+    method: "GET",
+    path: "/issuers/{issuerId}/did.json",
+    roles: EVERYONE,
+    url: (w) => `/issuers/${w.providerA}/did.json`,
+  },
+  {
+    method: "GET",
+    path: "/issuers/{issuerId}/key-history.json",
+    roles: EVERYONE,
+    url: (w) => `/issuers/${w.providerA}/key-history.json`,
+  },
+  {
+    method: "GET",
+    path: "/status/{listId}/{purpose}",
+    roles: EVERYONE,
+    url: (w) => `/status/${w.providerA}-1/revocation`,
+  },
+  {
+    method: "POST",
+    path: "/credentials/issue",
+    roles: EDITORS,
+    url: () => "/credentials/issue",
+    body: () => ({ credential: { "@context": ["https://example.org/not-vc"] } }), // refused by the service
+  },
+  {
+    method: "POST",
+    path: "/credentials/verify",
+    roles: EVERYONE,
+    url: () => "/credentials/verify",
+    body: () => ({ verifiableCredential: "not.a.jwt" }),
+  },
+  {
+    method: "POST",
+    path: "/presentations/verify",
+    roles: EVERYONE,
+    url: () => "/presentations/verify",
+    body: () => ({ verifiablePresentation: {} }),
+  },
+  { method: "POST", path: "/api/v1/verify", roles: EVERYONE, url: () => "/api/v1/verify", body: () => ({}) },
+  {
+    method: "GET",
+    path: "/api/v1/credentials/{credentialId}",
+    roles: SIGNED_IN,
+    url: (w) => `/api/v1/credentials/${w.credentials.ofA}`,
+  },
+  ...(["revoke", "suspend", "reinstate"] as const).map(
+    (action): Row => ({
+      method: "POST",
+      path: `/api/v1/credentials/{credentialId}/${action}`,
+      roles: EDITORS,
+      url: () => `/api/v1/credentials/${RANDOM_UUID}/${action}`, // no such credential: nothing changes
+      body: () => ({ reason: "matrix" }),
+    }),
+  ),
+  {
+    method: "GET",
+    path: "/api/v1/learners/{learnerId}/credentials",
+    roles: SIGNED_IN,
+    url: (w) => `/api/v1/learners/${w.learners.ofA}/credentials`,
+  },
 ];
 
 /** The codes with which access control (not a handler) refuses a caller. */

@@ -20,7 +20,7 @@ describe("account integrity", () => {
   let bank: Awaited<ReturnType<typeof testBank>>;
   beforeAll(async () => {
     bank = await testBank();
-    await loadDemo(bank.db);
+    await loadDemo(bank);
   });
   afterAll(async () => bank.dispose());
 

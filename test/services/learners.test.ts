@@ -60,7 +60,7 @@ async function recordFor(address: string, ...items: Array<[unit: string, date: s
     learner: { identifiers: [email(address)], givenName: "Given", familyName: address.split("@")[0] as string },
   }));
   const report = await recordAchievements(
-    bank.db,
+    bank,
     providerA,
     records.map((record, i) => ({ row: i + 1, record })),
   );
@@ -173,7 +173,7 @@ describe("merging accounts", () => {
     const later = await recordFor("duplicate@example.org", ["LN1", "2025-05-05"]);
     expect(later.learnerId).toBe(survivor.learnerId);
     // ...and a record naming both accounts' identifiers is no longer a conflict.
-    const both = await recordAchievements(bank.db, providerA, [
+    const both = await recordAchievements(bank, providerA, [
       {
         row: 1,
         record: {

@@ -91,11 +91,11 @@ describe("idempotency", () => {
       }),
       achievement("RC3", "2025-03-10", email("idem2@example.org")),
     ]);
-    const first = await recordAchievements(bank.db, OPERATOR, records);
+    const first = await recordAchievements(bank, OPERATOR, records);
     expect(first).toMatchObject({ rows: 4, recorded: 4, unchanged: 0, learnersCreated: 2, errors: [] });
     const after = await counts(bank.db);
 
-    const again = await recordAchievements(bank.db, OPERATOR, records, { batchSize: 3 });
+    const again = await recordAchievements(bank, OPERATOR, records, { batchSize: 3 });
     expect(again).toMatchObject({ rows: 4, recorded: 0, unchanged: 4, learnersCreated: 0, errors: [] });
     expect(again.results.map((r) => r.achievementId)).toEqual(first.results.map((r) => r.achievementId));
     expect(await counts(bank.db)).toEqual(after);
@@ -103,14 +103,14 @@ describe("idempotency", () => {
 
   it("a row repeating a key with different content is a conflict, not a silent change", async () => {
     const first = await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([achievement("RC1", "2025-04-01", email("conflict@example.org"))]),
     );
     expect(first.recorded).toBe(1);
     const before = await counts(bank.db);
     const changed = { ...achievement("RC1", "2025-04-01", email("conflict@example.org")), result: "passed-with-merit" };
-    const report = await recordAchievements(bank.db, OPERATOR, numbered([changed]));
+    const report = await recordAchievements(bank, OPERATOR, numbered([changed]));
     expect(report.errors).toEqual([expect.objectContaining({ row: 1, code: "achievement-conflict" })]);
     expect(await counts(bank.db)).toEqual(before);
   });
@@ -160,14 +160,14 @@ describe("property: one achievement and one deposit per (learner, unit, date), w
           if (crashAfterBatches !== undefined) {
             // The process died after k batches had committed; the whole file is then run again.
             reports.push(
-              await recordAchievements(bank.db, OPERATOR, records.slice(0, crashAfterBatches * batchSize), {
+              await recordAchievements(bank, OPERATOR, records.slice(0, crashAfterBatches * batchSize), {
                 batchSize,
               }),
             );
           }
-          reports.push(await recordAchievements(bank.db, OPERATOR, records, { batchSize }));
+          reports.push(await recordAchievements(bank, OPERATOR, records, { batchSize }));
           if (twice) {
-            const again = await recordAchievements(bank.db, OPERATOR, records, { batchSize });
+            const again = await recordAchievements(bank, OPERATOR, records, { batchSize });
             expect(again).toMatchObject({ recorded: 0, unchanged: records.length, learnersCreated: 0 });
             reports.push(again);
           }
@@ -241,7 +241,7 @@ describe("per-row errors", () => {
     ].join("\n");
     const records = parseAchievementsCsv(csv);
     expect(records.map((r) => r.row)).toEqual([1, 2, 3, 4, 5]);
-    const report = await recordAchievements(bank.db, OPERATOR, records);
+    const report = await recordAchievements(bank, OPERATOR, records);
     expect(report.recorded).toBe(1);
     expect(report.results.map((r) => r.row)).toEqual([1]);
     expect(report.errors.map((e) => ({ row: e.row, field: e.field, code: e.code }))).toEqual([
@@ -267,7 +267,7 @@ describe("per-row errors", () => {
 
   it("a record for a unit that is only a draft is refused: 'unit-not-creditable'", async () => {
     const report = await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([achievement("RC-DRAFT", "2025-05-01", email("draft@example.org"))]),
     );
@@ -278,7 +278,7 @@ describe("per-row errors", () => {
   it("a provider may record only its own achievements: 'not-your-provider'", async () => {
     const other: Actor = { kind: "user", role: "provider-admin", providerId: "rc-s", label: "provider-admin rc-s" };
     const report = await recordAchievements(
-      bank.db,
+      bank,
       other,
       numbered([achievement("RC1", "2025-05-01", email("notmine@example.org"))]),
     );
@@ -289,13 +289,13 @@ describe("per-row errors", () => {
 describe("learners' identifiers", () => {
   it("' Ada@Example.ORG ' and 'ada@example.org' find the same account", async () => {
     const first = await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([achievement("RC1", "2025-06-01", email(" Ada@Example.ORG "))]),
     );
     expect(first).toMatchObject({ recorded: 1, learnersCreated: 1 });
     const second = await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([achievement("RC2", "2025-06-02", email("ada@example.org"))]),
     );
@@ -308,7 +308,7 @@ describe("learners' identifiers", () => {
 
   it("a record whose identifiers belong to two different accounts is refused: 'identifiers-conflict'", async () => {
     await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([
         achievement("RC1", "2025-06-01", email("twin-a@example.org")),
@@ -317,7 +317,7 @@ describe("learners' identifiers", () => {
     );
     const before = await counts(bank.db);
     const report = await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([achievement("RC2", "2025-06-03", email("twin-a@example.org"), email("TWIN-B@example.org"))]),
     );
@@ -332,7 +332,7 @@ describe("learners' identifiers", () => {
 describe("accreditation", () => {
   it("recording for a provider whose accreditation is suspended is refused with an accreditation code", async () => {
     const record = (date: string) => achievement("RS1", date, email(`suspended-${date}@example.org`));
-    const ok = await recordAchievements(bank.db, OPERATOR, numbered([{ ...record("2025-07-01"), provider: "rc-s" }]));
+    const ok = await recordAchievements(bank, OPERATOR, numbered([{ ...record("2025-07-01"), provider: "rc-s" }]));
     expect(ok.recorded).toBe(1);
 
     const accreditation = (await getProvider(bank.db, "rc-s")).accreditations[0];
@@ -347,11 +347,7 @@ describe("accreditation", () => {
     );
     expect(suspended.accreditations[0]?.status).toBe("suspended");
 
-    const refused = await recordAchievements(
-      bank.db,
-      OPERATOR,
-      numbered([{ ...record("2025-07-02"), provider: "rc-s" }]),
-    );
+    const refused = await recordAchievements(bank, OPERATOR, numbered([{ ...record("2025-07-02"), provider: "rc-s" }]));
     expect(refused.recorded).toBe(0);
     expect(refused.errors).toHaveLength(1);
     expect(refused.errors[0]?.code).toBe("accreditation-not-in-force");
@@ -359,7 +355,7 @@ describe("accreditation", () => {
 
     await actOnAccreditation(bank.db, OPERATOR, "rc-s", accreditation.id, "reinstate");
     const reinstated = await recordAchievements(
-      bank.db,
+      bank,
       OPERATOR,
       numbered([{ ...record("2025-07-02"), provider: "rc-s" }]),
     );

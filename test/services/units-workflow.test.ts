@@ -203,7 +203,7 @@ describe("a unit through the register workflow", () => {
       learner: { identifiers: [{ kind: "email" as const, value: email }] },
     });
     // Recorded today (the supersede date) for achievements before and on it: version 1 is fine.
-    const onTime = await recordAchievements(bank.db, providerA, [
+    const onTime = await recordAchievements(bank, providerA, [
       { row: 1, record: record("early@wf.example", "2025-03-01", 1) },
       { row: 2, record: record("ontheday@wf.example", supersededOn, 1) },
     ]);
@@ -212,7 +212,7 @@ describe("a unit through the register workflow", () => {
 
     // Recorded tomorrow for an achievement of tomorrow: version 1 is no longer creditable; version 2 is.
     const late = await recordAchievements(
-      bank.db,
+      bank,
       providerA,
       [
         { row: 1, record: record("late@wf.example", tomorrow, 1) },
@@ -241,7 +241,7 @@ describe("a unit through the register workflow", () => {
   it("without a unit version, an achievement dated before the supersede date is credited to version 1 (in force then)", async () => {
     // docs/recording.md: "unit_version … by default the version in force on achieved_on". Version 2 was
     // approved today; on 2025-03-02 the version in force was version 1.
-    const report = await recordAchievements(bank.db, providerA, [
+    const report = await recordAchievements(bank, providerA, [
       {
         row: 1,
         record: {

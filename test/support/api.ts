@@ -208,6 +208,8 @@ export interface World {
   /** Learner recorded by A (and signed in as `learner`), learner recorded by B. */
   learners: { ofA: string; ofB: string };
   achievements: { ofA: string; ofB: string };
+  /** The credentials those achievements stand on. */
+  credentials: { ofA: string; ofB: string };
   emails: Record<"registry" | "providerA" | "providerB" | "assessor" | "learner", string>;
   tokens: Record<Exclude<Caller, "public">, string> & { providerB: string };
 }
@@ -251,10 +253,10 @@ export async function buildWorld(h: Harness): Promise<World> {
     providerId,
     label: `test ${providerId}`,
   });
-  const recA = await recordAchievements(db, actorOf(A), [
+  const recA = await recordAchievements(h.bank, actorOf(A), [
     { row: 1, record: achievement(A, "A-APP", "learner.a@example.org") },
   ]);
-  const recB = await recordAchievements(db, actorOf(B), [
+  const recB = await recordAchievements(h.bank, actorOf(B), [
     { row: 1, record: achievement(B, "B-APP", "learner.b@example.org") },
   ]);
   const [a] = recA.results;
@@ -320,6 +322,7 @@ export async function buildWorld(h: Harness): Promise<World> {
     qualificationA,
     learners: { ofA: a.learnerId, ofB: b.learnerId },
     achievements: { ofA: a.achievementId, ofB: b.achievementId },
+    credentials: { ofA: a.credentialId, ofB: b.credentialId },
     emails,
     tokens,
   };

@@ -22,7 +22,9 @@ export async function testBank(env: Record<string, string> = {}): Promise<Bank &
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const bank = await openBank(loadConfig({ ...env, DATABASE_URL: url.toString() }));
+  const bank = await openBank(
+    loadConfig({ MASTER_KEY: randomBytes(32).toString("base64"), ...env, DATABASE_URL: url.toString() }),
+  );
   return {
     ...bank,
     async dispose() {

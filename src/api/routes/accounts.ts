@@ -27,6 +27,11 @@ import { ANY_SIGNED_IN, STAFF } from "../access-control.ts";
 const EDITORS = ["registry-admin", "provider-admin"] as const;
 const REGISTRY = ["registry-admin"] as const;
 const LearnerParam = Type.Object({ learnerId: Uuid });
+const ProofQuery = Type.Object({
+  proof: Type.Optional(
+    literalUnion(["data-integrity", "jwt"] as const, "Credential proof format (default: the bank's)."),
+  ),
+});
 /** One request records at most this many achievements; larger files go through the CLI or in parts. */
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
@@ -158,10 +163,14 @@ export const accountRoutes =
             "Record one achievement: the learner passed a unit; its credits are deposited. Idempotent on (learner, unit, date).",
           // Validated by the recording service, which reports problems with their JSON pointers.
           body: Type.Unknown({ description: "An AchievementRecord." }),
+          querystring: ProofQuery,
         },
       },
       async (request, reply) => {
-        const report = await recordAchievements(bank.db, request.actor, [{ row: 0, record: request.body }]);
+        const proof = request.query.proof;
+        const report = await recordAchievements(bank, request.actor, [{ row: 0, record: request.body }], {
+          ...(proof ? { format: proof } : {}),
+        });
         const error = report.errors[0];
         if (error) {
           const status =
@@ -192,6 +201,7 @@ export const accountRoutes =
           tags: ["accounts"],
           summary: `Record many achievements from CSV (Content-Type text/csv) or a JSON array (at most ${MAX_ROWS_PER_REQUEST} rows). Idempotent; a per-row error report.`,
           body: Type.Unknown({ description: "CSV text or a JSON array of AchievementRecord." }),
+          querystring: ProofQuery,
         },
       },
       async (request) => {
@@ -215,7 +225,8 @@ export const accountRoutes =
             413,
           );
         }
-        const report = await recordAchievements(bank.db, request.actor, records);
+        const proof = request.query.proof;
+        const report = await recordAchievements(bank, request.actor, records, { ...(proof ? { format: proof } : {}) });
         return { ...report, results: report.results };
       },
     );

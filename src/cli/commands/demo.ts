@@ -18,7 +18,7 @@ export function demoCommand(program: Command): void {
       const bank = await openBank(config);
       console.error(`Loading the sample bank into ${bank.location} …`);
       const bar = progress("Recording achievements");
-      const report = await loadDemo(bank.db, (done, total) => bar.update(done, total));
+      const report = await loadDemo(bank, (done, total) => bar.update(done, total));
       bar.stop();
       const c = report.catalogue;
       console.error(

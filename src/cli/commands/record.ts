@@ -13,17 +13,33 @@ export function recordCommand(program: Command): void {
   remoteOptions(
     program
       .command("record")
-      .description("record achievements from a CSV or JSON file (idempotent: re-running a file changes nothing)")
+      .alias("issue")
+      .description(
+        "record achievements from a CSV or JSON file and issue their credentials (idempotent: re-running a file changes nothing)",
+      )
       .argument("<file>", "achievements file (.csv or .json); see docs/recording.md for the columns")
       .option("--format <format>", "csv or json (default: from the file extension)")
+      .option("--proof <format>", "credential proof format: data-integrity (default) or jwt")
       .option("--batch-size <n>", "rows per transaction", (v) => Number.parseInt(v, 10), 1000)
       .option("--errors <file>", "write the per-row error report to this file (JSON)")
       .option("--json", "print the whole report as JSON"),
   ).action(
     async (
       file: string,
-      opts: { format?: string; batchSize: number; errors?: string; json?: boolean; url?: string; token?: string },
+      opts: {
+        format?: string;
+        proof?: string;
+        batchSize: number;
+        errors?: string;
+        json?: boolean;
+        url?: string;
+        token?: string;
+      },
     ) => {
+      if (opts.proof !== undefined && opts.proof !== "jwt" && opts.proof !== "data-integrity") {
+        throw new AppError("unknown-proof-format", `--proof must be data-integrity or jwt, not '${opts.proof}'.`);
+      }
+      const proof = opts.proof as "jwt" | "data-integrity" | undefined;
       const format = formatOf(file, opts.format);
       if (format !== "csv" && format !== "json")
         throw new AppError("unknown-format", `Cannot tell the format of ${file}: use .csv or .json, or --format.`);
@@ -44,7 +60,7 @@ export function recordCommand(program: Command): void {
           const r = await callApi<RecordingReport>(
             remote,
             "POST",
-            "/api/v1/achievements/bulk",
+            `/api/v1/achievements/bulk${proof ? `?proof=${proof}` : ""}`,
             part.map((p) => p.record),
           );
           report.rows += r.rows;
@@ -69,8 +85,9 @@ export function recordCommand(program: Command): void {
         }
       } else {
         report = await withLocalBank((bank) =>
-          recordAchievements(bank.db, OPERATOR, records, {
+          recordAchievements(bank, OPERATOR, records, {
             batchSize: opts.batchSize,
+            ...(proof ? { format: proof } : {}),
             onProgress: (d, t) => bar.update(d, t),
           }),
         );

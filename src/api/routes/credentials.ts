@@ -1,0 +1,277 @@
+/**
+ * Credentials over HTTP: the bank's and its issuers' DID documents and key histories, the signed status
+ * lists, reading and revoking credentials, the verifier, and the W3C CCG VC API (issue, verify
+ * credentials and presentations).
+ */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { Bank } from "../../services/bank.ts";
+import { changeStatus, statusListDocument } from "../../services/credential-status.ts";
+import { getCredential, issueCredential, learnerCredentials } from "../../services/credentials.ts";
+import { invalid, notFound } from "../../services/errors.ts";
+import { BANK_ISSUER } from "../../services/issuers.ts";
+import { verifyPresentationWithBank, verifyWithBank } from "../../services/verification.ts";
+import { ANY_SIGNED_IN, EVERYONE } from "../access-control.ts";
+
+const EDITORS = ["registry-admin", "provider-admin"] as const;
+const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+const IssuerParam = Type.Object({
+  issuerId: Type.String({ minLength: 1, maxLength: 63, pattern: "^[a-z0-9][a-z0-9-]*$" }),
+});
+const CredentialParam = Type.Object({ credentialId: Type.String({ minLength: 1, maxLength: 100 }) });
+const AnyObject = Type.Object({}, { additionalProperties: true });
+
+/** Binary and text bodies the verifier accepts besides JSON. */
+export const CREDENTIAL_MEDIA_TYPES = ["image/png", "image/svg+xml", "application/pdf", "application/octet-stream"];
+
+type Json = Record<string, unknown>;
+
+/** The VC API's verification result: checks that passed, warnings and errors, plus our full report. */
+function vcApiResult(report: { verified: boolean; checks: Array<{ id: string; status: string; message: string }> }) {
+  return {
+    verified: report.verified,
+    checks: [...new Set(report.checks.filter((c) => c.status === "pass").map((c) => c.id))],
+    warnings: report.checks.filter((c) => c.status === "warning").map((c) => ({ type: c.id, message: c.message })),
+    errors: report.checks.filter((c) => c.status === "fail").map((c) => ({ type: c.id, message: c.message })),
+  };
+}
+
+/** Routes at the root: DID documents, key histories, status lists, and the VC API. */
+export const publicCredentialRoutes =
+  (bank: Bank): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    for (const url of ["/.well-known/did.json", "/did.json"]) {
+      app.get(
+        url,
+        {
+          config: { roles: EVERYONE },
+          schema: { tags: ["credentials"], summary: "The bank's DID document (did:web)." },
+        },
+        async (_r, reply) => {
+          const doc = await bank.keys.didDocument(bank.db, BANK_ISSUER);
+          reply.header("cache-control", "public, max-age=300");
+          return reply.type("application/did+json").send(doc);
+        },
+      );
+    }
+    app.get(
+      "/issuers/:issuerId/did.json",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["credentials"],
+          summary: "An issuing provider's DID document (did:web).",
+          params: IssuerParam,
+        },
+      },
+      async (request, reply) => {
+        const doc = await bank.keys.didDocument(bank.db, request.params.issuerId);
+        if (!doc) throw notFound("Issuer", request.params.issuerId, "unknown-issuer");
+        reply.header("cache-control", "public, max-age=300");
+        return reply.type("application/did+json").send(doc);
+      },
+    );
+    app.get(
+      "/key-history.json",
+      { config: { roles: EVERYONE }, schema: { tags: ["credentials"], summary: "The bank's signed key history." } },
+      async () => ({
+        issuer: bank.keys.didOf(BANK_ISSUER),
+        events: await bank.keys.keyHistory(bank.db, BANK_ISSUER),
+      }),
+    );
+    app.get(
+      "/issuers/:issuerId/key-history.json",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["credentials"],
+          summary: "An issuer's key history, each event signed by the bank.",
+          params: IssuerParam,
+        },
+      },
+      async (request) => {
+        const events = await bank.keys.keyHistory(bank.db, request.params.issuerId);
+        if (events.length === 0) throw notFound("Issuer", request.params.issuerId, "unknown-issuer");
+        return { issuer: bank.keys.didOf(request.params.issuerId), events };
+      },
+    );
+    app.get(
+      "/status/:listId/:purpose",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["credentials"],
+          summary: "A signed Bitstring Status List credential (revocation or suspension).",
+          params: Type.Object({
+            listId: Type.String({ minLength: 1, maxLength: 80, pattern: "^[a-z0-9][a-z0-9-]*$" }),
+            purpose: Type.Union([Type.Literal("revocation"), Type.Literal("suspension")]),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { document, changedAt } = await statusListDocument(bank, request.params.listId, request.params.purpose);
+        const etag = `"${request.params.purpose}-${Date.parse(changedAt)}"`;
+        reply.header("cache-control", "public, max-age=300, must-revalidate");
+        reply.header("etag", etag);
+        reply.header("last-modified", new Date(changedAt).toUTCString());
+        if (request.headers["if-none-match"] === etag) return reply.status(304).send();
+        return reply.type("application/vc+ld+json").send(document);
+      },
+    );
+
+    // ── W3C CCG VC API ──
+    app.post(
+      "/credentials/issue",
+      {
+        config: { roles: EDITORS },
+        schema: {
+          tags: ["vc-api"],
+          summary: "Sign a credential (VC 2.0, or VC 1.1) as the caller's issuer.",
+          body: Type.Object(
+            {
+              credential: AnyObject,
+              options: Type.Optional(
+                Type.Object(
+                  {
+                    format: Type.Optional(Type.Union([Type.Literal("data-integrity"), Type.Literal("jwt")])),
+                    credentialStatus: Type.Optional(Type.Union([Type.Boolean(), AnyObject])),
+                  },
+                  { additionalProperties: true },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const options = request.body.options ?? {};
+        const issued = await issueCredential(bank, request.actor, request.body.credential as Json, {
+          ...(options.format ? { format: options.format } : {}),
+          ...(options.credentialStatus === false ? { credentialStatus: false } : {}),
+        });
+        return reply.status(201).send({
+          verifiableCredential: issued.format === "jwt" ? issued.document : JSON.parse(issued.document),
+        });
+      },
+    );
+    app.post(
+      "/credentials/verify",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["vc-api"],
+          summary: "Verify a credential (JSON-LD object, or a VC-JWT string).",
+          body: Type.Object(
+            {
+              verifiableCredential: Type.Union([AnyObject, Type.String({ maxLength: 1_000_000 })]),
+              options: Type.Optional(AnyObject),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const report = await verifyWithBank(bank, request.body.verifiableCredential as Json | string);
+        return reply.status(report.verified ? 200 : 400).send({ ...vcApiResult(report), report });
+      },
+    );
+    app.post(
+      "/presentations/verify",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["vc-api"],
+          summary: "Verify a presentation and every credential in it.",
+          body: Type.Object(
+            { verifiablePresentation: AnyObject, options: Type.Optional(AnyObject) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const report = await verifyPresentationWithBank(bank, request.body.verifiablePresentation as Json);
+        const all = {
+          verified: report.verified,
+          checks: [...report.checks, ...report.credentials.flatMap((c) => c.checks)],
+        };
+        return reply.status(report.verified ? 200 : 400).send({ ...vcApiResult(all), report });
+      },
+    );
+  };
+
+/** Routes under /api/v1. */
+export const credentialRoutes =
+  (bank: Bank): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    // Baked badges and PDF certificates arrive as bytes, for the verifier (only in this plugin's scope:
+    // elsewhere these types stay unsupported).
+    app.addContentTypeParser(CREDENTIAL_MEDIA_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+    app.post(
+      "/verify",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["credentials"],
+          summary:
+            "Verify a credential in any form: JSON-LD, VC-JWT (text/plain), a baked PNG or SVG, a PDF certificate, or a presentation.",
+        },
+      },
+      async (request) => {
+        const body = request.body as unknown;
+        if (body === undefined || body === null || (typeof body === "string" && body.trim() === "")) {
+          throw invalid("Send a credential to verify in the request body.", undefined, "empty-body");
+        }
+        const input = Buffer.isBuffer(body) ? new Uint8Array(body) : (body as Json | string);
+        if (typeof input === "object" && !(input instanceof Uint8Array)) {
+          const types = Array.isArray(input.type) ? input.type : [input.type];
+          if (types.includes("VerifiablePresentation")) return verifyPresentationWithBank(bank, input);
+        }
+        return verifyWithBank(bank, input);
+      },
+    );
+    app.get(
+      "/credentials/:credentialId",
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: {
+          tags: ["credentials"],
+          summary: "A credential exactly as issued, with its status and lineage.",
+          params: CredentialParam,
+        },
+      },
+      async (request) => getCredential(bank, request.actor, request.params.credentialId),
+    );
+    for (const action of ["revoke", "suspend", "reinstate"] as const) {
+      app.post(
+        `/credentials/:credentialId/${action}`,
+        {
+          config: { roles: EDITORS },
+          schema: {
+            tags: ["credentials"],
+            summary:
+              action === "revoke"
+                ? "Revoke a credential (final); its deposit is reversed in the account."
+                : action === "suspend"
+                  ? "Suspend a credential until it is reinstated."
+                  : "Reinstate a suspended credential.",
+            params: CredentialParam,
+            body: Reason,
+          },
+        },
+        async (request) => changeStatus(bank, request.actor, request.params.credentialId, action, request.body.reason),
+      );
+    }
+    app.get(
+      "/learners/:learnerId/credentials",
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: {
+          tags: ["credentials"],
+          summary: "Every credential in a learner's account.",
+          params: Type.Object({ learnerId: Type.String({ format: "uuid" }) }),
+        },
+      },
+      async (request) => learnerCredentials(bank, request.actor, request.params.learnerId),
+    );
+  };

@@ -1,0 +1,98 @@
+/**
+ * Data Integrity proofs (`eddsa-rdfc-2022`, and the older `Ed25519Signature2020` when verifying),
+ * through the Digital Bazaar libraries: `@digitalbazaar/vc` to issue, `jsonld-signatures` to check a
+ * proof on its own (the verifier reports dates and status as checks of their own), with the offline
+ * document loader.
+ */
+import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
+import { Ed25519Signature2020 } from "@digitalbazaar/ed25519-signature-2020";
+import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
+import * as vc from "@digitalbazaar/vc";
+import jsigs from "jsonld-signatures";
+import { createDocumentLoader, type DocumentLoader } from "./document-loader.ts";
+import type { Signer } from "./keys.ts";
+import type { ResolvedKey } from "./resolver.ts";
+
+const MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1";
+const ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1";
+
+/** Adds an `eddsa-rdfc-2022` proof. `created` defaults to now. */
+export async function signDataIntegrity(
+  credential: Record<string, unknown>,
+  signer: Signer,
+  options: { created?: string; documentLoader?: DocumentLoader } = {},
+): Promise<Record<string, unknown>> {
+  const suite = new DataIntegrityProof({
+    signer,
+    cryptosuite: eddsaRdfc2022,
+    ...(options.created ? { date: options.created } : {}),
+  });
+  return vc.issue({
+    credential: structuredClone(credential),
+    suite,
+    documentLoader: options.documentLoader ?? createDocumentLoader(),
+  });
+}
+
+export interface ProofResult {
+  verified: boolean;
+  /** Why it failed, as a sentence. */
+  message?: string;
+}
+
+/**
+ * A document loader that answers for exactly one key: the verification method and its controller, as
+ * the verifier resolved them, so the libraries never resolve anything themselves.
+ */
+function loaderForKey(key: ResolvedKey, proofType: string): DocumentLoader {
+  const base = createDocumentLoader();
+  const legacy = proofType === "Ed25519Signature2020";
+  const method = {
+    "@context": legacy ? ED25519_2020_CONTEXT : MULTIKEY_CONTEXT,
+    ...key.method,
+    type: legacy ? "Ed25519VerificationKey2020" : "Multikey",
+  };
+  const controller = {
+    ...key.controller,
+    "@context": ["https://www.w3.org/ns/did/v1", MULTIKEY_CONTEXT],
+    verificationMethod: [method],
+    assertionMethod: [key.method.id],
+  };
+  return async (url: string) => {
+    if (url === key.method.id) return { contextUrl: null, documentUrl: url, document: method };
+    if (url === key.method.controller) return { contextUrl: null, documentUrl: url, document: controller };
+    return base(url);
+  };
+}
+
+/** Checks the document's proofs made with `key`; proofs of unknown types are skipped, as VC 2.0 asks. */
+export async function verifyDataIntegrity(document: Record<string, unknown>, key: ResolvedKey): Promise<ProofResult> {
+  const proofs = [document.proof].flat().filter(Boolean) as Array<Record<string, unknown>>;
+  const ours = proofs.find((p) => p.verificationMethod === key.method.id) ?? proofs[0];
+  const proofType = String(ours?.type ?? "");
+  const suite =
+    proofType === "Ed25519Signature2020"
+      ? new Ed25519Signature2020()
+      : new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
+  try {
+    const result = await jsigs.verify(document, {
+      suite,
+      purpose: new jsigs.purposes.AssertionProofPurpose(),
+      documentLoader: loaderForKey(key, proofType),
+    });
+    if (result.verified) return { verified: true };
+    return { verified: false, message: proofFailure(result.error) };
+  } catch (error) {
+    return { verified: false, message: proofFailure(error) };
+  }
+}
+
+function proofFailure(error: unknown): string {
+  const errors = (error as { errors?: unknown[] })?.errors;
+  const first = Array.isArray(errors) && errors.length > 0 ? errors[0] : error;
+  const text = (first as Error)?.message ?? String(first);
+  if (/Invalid signature|signature.*(invalid|verif)/i.test(text) || text === "false") {
+    return "The signature does not match the credential: it was changed after signing, or signed with another key.";
+  }
+  return `The proof cannot be checked: ${text.slice(0, 300)}`;
+}
