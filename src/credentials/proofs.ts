@@ -58,7 +58,13 @@ function loaderForKey(key: ResolvedKey, proofType: string): DocumentLoader {
     verificationMethod: [method],
     assertionMethod: [key.method.id],
   };
+  // A bare did:key names the key and its controller with one URL: answer with both in one document.
+  const both =
+    key.method.id === key.method.controller
+      ? { ...method, ...controller, type: method.type, publicKeyMultibase: key.method.publicKeyMultibase }
+      : undefined;
   return async (url: string) => {
+    if (both && url === key.method.id) return { contextUrl: null, documentUrl: url, document: both };
     if (url === key.method.id) return { contextUrl: null, documentUrl: url, document: method };
     if (url === key.method.controller) return { contextUrl: null, documentUrl: url, document: controller };
     return base(url);

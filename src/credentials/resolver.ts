@@ -31,9 +31,11 @@ export async function resolveVerificationMethod(id: string, resolve?: Resolve): 
   const [base] = id.split("#") as [string];
   if (base.startsWith("did:key:")) {
     const document = didKeyDocument(base);
-    const method = findVerificationMethod(document, id) ?? (id === base ? document.verificationMethod[0] : undefined);
-    if (!method) return null;
-    return { method, controller: document, source: "did:key" };
+    const found = findVerificationMethod(document, id) ?? (id === base ? document.verificationMethod[0] : undefined);
+    if (!found) return null;
+    // A proof may name the bare did:key as its method; keep the id it used.
+    const method = { ...found, id };
+    return { method, controller: { ...document, assertionMethod: [id] }, source: "did:key" };
   }
   if (resolve) {
     const document = (await resolve(base)) as DidDocument | null;
