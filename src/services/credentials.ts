@@ -21,6 +21,7 @@ import { AppError, forbidden, invalid, notFound } from "./errors.ts";
 import { type IssuingBank, type ProofFormat, signCredential } from "./issuance.ts";
 import { BANK_ISSUER } from "./issuers.ts";
 import { assertMaySeeLearner } from "./learners.ts";
+import { verifyWithBank } from "./verification.ts";
 
 type Json = Record<string, unknown>;
 
@@ -187,4 +188,15 @@ export async function issueCredential(bank: IssuingBank, actor: Actor, input: Js
     ]);
     return { id: uuid, document, format };
   });
+}
+
+/**
+ * Verifies a stored credential by its id, for anyone holding the id (a printed certificate's QR code
+ * names it): the id is random, so knowing it is the capability, as with a shared link.
+ */
+export async function verifyStoredCredential(bank: IssuingBank, id: string) {
+  const uuid = credentialUuid(id);
+  const row = /^[0-9a-f-]{36}$/.test(uuid) ? await credentialById(bank.db, uuid) : undefined;
+  if (!row) throw notFound("Credential", id, "credential-not-found");
+  return verifyWithBank(bank, row.proof_format === "jwt" ? row.document : (JSON.parse(row.document) as Json));
 }

@@ -20,6 +20,9 @@ import {
 } from "../../src/credentials/baking/index.ts";
 import { A, buildWorld, call, expectError, type Harness, json, startApi, type World } from "../support/api.ts";
 import { testBank } from "../support/bank.ts";
+import { officialSchemaErrors } from "../support/ob-schema.ts";
+
+const RANDOM = "3f2c1b0a-9e8d-4c7b-8a69-5f4e3d2c1b0a";
 
 let h: Harness;
 let w: World;
@@ -280,5 +283,60 @@ describe("HTTPS", () => {
       await app.close();
       await bank.dispose();
     }
+  });
+});
+
+describe("transcripts, badges and certificates", () => {
+  it("a learner's CLR 2.0 transcript is signed by the bank, passes the official schema and verifies", async () => {
+    const res = await call(h.app, "GET", `/api/v1/learners/${w.learners.ofA}/transcript`, { token: w.tokens.learner });
+    expect(res.statusCode, res.body).toBe(200);
+    const clr = json(res);
+    expect(clr.type).toEqual(["VerifiableCredential", "ClrCredential"]);
+    expect(clr.issuer.id).toBe("did:web:bank.test");
+    expect(officialSchemaErrors("clr", clr)).toEqual([]);
+    expect(clr.credentialSubject.verifiableCredential.map((c: { id: string }) => c.id)).toContain(credentialA.id);
+    const report = json(await call(h.app, "POST", "/api/v1/verify", { body: clr })) as Report;
+    expect(
+      report.checks.filter((c) => c.status !== "pass"),
+      JSON.stringify(report.checks),
+    ).toEqual([]);
+    // Another learner's transcript is not yours.
+    expectError(
+      await call(h.app, "GET", `/api/v1/learners/${w.learners.ofB}/transcript`, { token: w.tokens.learner }),
+      403,
+    );
+  });
+
+  it("serves the credential baked into PNG and SVG badges and a PDF certificate, each of which verifies", async () => {
+    for (const [file, type] of [
+      ["badge.png", "image/png"],
+      ["badge.svg", "image/svg+xml"],
+      ["certificate.pdf", "application/pdf"],
+    ] as const) {
+      const res = await call(h.app, "GET", `/api/v1/credentials/${w.credentials.ofA}/${file}`, {
+        token: w.tokens.learner,
+      });
+      expect(res.statusCode, `${file}: ${res.body.slice(0, 200)}`).toBe(200);
+      expect(res.headers["content-type"]).toContain(type);
+      const report = json(await verify(res.rawPayload, "application/octet-stream")) as Report;
+      expect(
+        report.checks.filter((c) => c.status !== "pass"),
+        file,
+      ).toEqual([]);
+    }
+    expectError(
+      await call(h.app, "GET", `/api/v1/credentials/${w.credentials.ofA}/badge.gif`, { token: w.tokens.learner }),
+      400,
+    );
+  });
+
+  it("anyone holding a credential id (a certificate's QR code) can have it verified, and the page is served", async () => {
+    const res = await call(h.app, "GET", `/api/v1/credentials/urn:uuid:${w.credentials.ofA}/verification`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json(res).verified).toBe(true);
+    expectError(await call(h.app, "GET", `/api/v1/credentials/${RANDOM}/verification`), 404, "credential-not-found");
+    const page = await call(h.app, "GET", "/verify");
+    expect(page.headers["content-type"]).toMatch(/text\/html/);
+    expect(page.body).toContain("api/v1/verify");
   });
 });

@@ -7,11 +7,18 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Bank } from "../../services/bank.ts";
 import { changeStatus, statusListDocument } from "../../services/credential-status.ts";
-import { getCredential, issueCredential, learnerCredentials } from "../../services/credentials.ts";
+import {
+  getCredential,
+  issueCredential,
+  learnerCredentials,
+  verifyStoredCredential,
+} from "../../services/credentials.ts";
 import { invalid, notFound } from "../../services/errors.ts";
 import { BANK_ISSUER } from "../../services/issuers.ts";
+import { credentialFile, learnerTranscript } from "../../services/transcripts.ts";
 import { verifyPresentationWithBank, verifyWithBank } from "../../services/verification.ts";
 import { ANY_SIGNED_IN, EVERYONE } from "../access-control.ts";
+import { VERIFY_PAGE } from "../verify-page.ts";
 
 const EDITORS = ["registry-admin", "provider-admin"] as const;
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
@@ -117,6 +124,12 @@ export const publicCredentialRoutes =
         if (request.headers["if-none-match"] === etag) return reply.status(304).send();
         return reply.type("application/vc+ld+json").send(document);
       },
+    );
+
+    app.get(
+      "/verify",
+      { config: { roles: EVERYONE }, schema: { tags: ["credentials"], summary: "The verification page (HTML)." } },
+      async (_request, reply) => reply.type("text/html; charset=utf-8").send(VERIFY_PAGE),
     );
 
     // ── W3C CCG VC API ──
@@ -262,6 +275,55 @@ export const credentialRoutes =
         async (request) => changeStatus(bank, request.actor, request.params.credentialId, action, request.body.reason),
       );
     }
+    app.get(
+      "/credentials/:credentialId/verification",
+      {
+        config: { roles: EVERYONE },
+        schema: {
+          tags: ["credentials"],
+          summary:
+            "Verify a stored credential by its id (what a certificate's QR code opens); the id is the capability.",
+          params: CredentialParam,
+        },
+      },
+      async (request) => verifyStoredCredential(bank, request.params.credentialId),
+    );
+    app.get(
+      "/credentials/:credentialId/:file",
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: {
+          tags: ["credentials"],
+          summary: "The credential baked into a badge image (badge.png, badge.svg) or a printable PDF certificate.",
+          params: Type.Object({
+            credentialId: Type.String({ minLength: 1, maxLength: 100 }),
+            file: Type.Union([Type.Literal("badge.png"), Type.Literal("badge.svg"), Type.Literal("certificate.pdf")]),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { bytes, contentType } = await credentialFile(
+          bank,
+          request.actor,
+          request.params.credentialId,
+          request.params.file,
+        );
+        reply.header("content-disposition", `attachment; filename="${request.params.file}"`);
+        return reply.type(contentType).send(Buffer.from(bytes));
+      },
+    );
+    app.get(
+      "/learners/:learnerId/transcript",
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: {
+          tags: ["credentials"],
+          summary: "A CLR 2.0 transcript of every valid credential in the account, signed by the bank.",
+          params: Type.Object({ learnerId: Type.String({ format: "uuid" }) }),
+        },
+      },
+      async (request) => learnerTranscript(bank, request.actor, request.params.learnerId),
+    );
     app.get(
       "/learners/:learnerId/credentials",
       {
