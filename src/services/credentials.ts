@@ -4,7 +4,6 @@
  * which signs any well-formed VC 2.0 (or VC 1.1) credential for an authorised issuer.
  */
 import { randomUUID } from "node:crypto";
-import { createDocumentLoader } from "../credentials/document-loader.ts";
 import { MIN_STATUS_LIST_BITS, statusEntry } from "../credentials/status-list.ts";
 import { issuerIdOf } from "../credentials/verifier.ts";
 import { accountMembers } from "../store/accounts-repo.ts";
@@ -162,7 +161,7 @@ export async function issueCredential(bank: IssuingBank, actor: Actor, input: Js
     }
     let document: string;
     try {
-      document = await signCredential(credential, await bank.keys.signerFor(key), format, createDocumentLoader());
+      document = await signCredential(credential, await bank.keys.signerFor(key), format);
     } catch (error) {
       throw new AppError(
         "unsignable-credential",

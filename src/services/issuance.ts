@@ -5,7 +5,6 @@
  * at all; the unique index on credential.achievement_id makes a re-run find what it already issued.
  */
 import { randomUUID } from "node:crypto";
-import { createDocumentLoader, type DocumentLoader } from "../credentials/document-loader.ts";
 import { signJwt } from "../credentials/jwt.ts";
 import type { Signer } from "../credentials/keys.ts";
 import type { AchievementFacts } from "../credentials/open-badges.ts";
@@ -59,7 +58,6 @@ export class IssuanceCatalogue {
   private validity = new Map<string, number | null>();
   private frameworks?: Map<string, Framework>;
   private creditSystems?: Map<string, CreditSystem>;
-  readonly loader: DocumentLoader = createDocumentLoader();
 
   constructor(private readonly keys: KeyRing) {}
 
@@ -156,10 +154,9 @@ export async function signCredential(
   unsigned: Record<string, unknown>,
   signer: Signer,
   format: ProofFormat,
-  loader: DocumentLoader,
 ): Promise<string> {
   if (format === "jwt") return signJwt(unsigned, signer);
-  return JSON.stringify(await signDataIntegrity(unsigned, signer, { documentLoader: loader }));
+  return JSON.stringify(await signDataIntegrity(unsigned, signer));
 }
 
 /**
@@ -208,7 +205,7 @@ export async function issueAchievementCredentials(
         credentialStatus: [statusEntry(`${listUrl}/revocation`, "revocation", slot.index)],
         ...(item.replaces ? { replaces: `urn:uuid:${item.replaces}` } : {}),
       });
-      const document = await signCredential(unsigned, signer, format, catalogue.loader);
+      const document = await signCredential(unsigned, signer, format);
       ids.set(item, id);
       rows.push({
         id,

@@ -257,13 +257,24 @@ export class KeyRing {
     });
   }
 
-  /** The issuer's DID document: every key it ever had, all but compromised ones as assertion methods. */
-  async didDocument(db: Db, issuerId: string): Promise<DidDocument | null> {
+  /**
+   * The issuer's DID document: every key it ever had, all but compromised ones as assertion methods, so
+   * verifiers that cannot read the key history refuse everything a compromised key signed. The bank's own
+   * verifier asks with `withCompromised` and applies the history's moment instead (docs/decisions/0008).
+   */
+  async didDocument(
+    db: Db,
+    issuerId: string,
+    options: { withCompromised?: boolean } = {},
+  ): Promise<DidDocument | null> {
     const keys = await keysOf(db, issuerId);
     if (keys.length === 0) return null;
     return didDocument(
       this.didOf(issuerId),
-      keys.map((k) => ({ publicKeyMultibase: k.public_key_multibase, assertion: k.status !== "compromised" })),
+      keys.map((k) => ({
+        publicKeyMultibase: k.public_key_multibase,
+        assertion: k.status !== "compromised" || options.withCompromised === true,
+      })),
       {
         service: [
           {

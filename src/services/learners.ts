@@ -257,7 +257,23 @@ export async function revokeAchievement(
 ): Promise<Statement> {
   if (!reason.trim())
     throw invalid("A revocation needs a reason.", [{ path: "/reason", message: "is required" }], "reason-required");
-  await db.transaction().execute(async (tx) => {
+  await db.transaction().execute((tx) => revokeAchievementIn(tx, actor, learnerId, achievementId, reason, correction));
+  return statementOf(db, learnerId);
+}
+
+/**
+ * The revocation itself, inside the caller's transaction: reversal entries for the achievement's
+ * deposits, its credential revoked, its natural key freed. Returns the achievement's owner.
+ */
+export async function revokeAchievementIn(
+  tx: Db,
+  actor: Actor,
+  learnerId: string,
+  achievementId: string,
+  reason: string,
+  correction = false,
+): Promise<{ owner: string; deposits: Array<Record<string, unknown>> }> {
+  {
     // The achievement may sit in an account merged into this one.
     const members = await accountMembers(tx, learnerId);
     const achievement = await tx
@@ -326,8 +342,8 @@ export async function revokeAchievement(
       .where("learner_id", "=", owner)
       .where("id", "=", achievementId)
       .execute();
-  });
-  return statementOf(db, learnerId);
+    return { owner, deposits };
+  }
 }
 
 /**

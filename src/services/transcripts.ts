@@ -12,7 +12,6 @@ import {
   renderCertificatePdf,
 } from "../credentials/baking/index.ts";
 import { clrCredential } from "../credentials/clr.ts";
-import { createDocumentLoader } from "../credentials/document-loader.ts";
 import { decodeJwt } from "../credentials/jwt.ts";
 import { signDataIntegrity } from "../credentials/proofs.ts";
 import { accountMembers } from "../store/accounts-repo.ts";
@@ -56,7 +55,7 @@ export async function learnerTranscript(bank: IssuingBank, actor: Actor, learner
     partial: valid.length !== rows.length,
   });
   const key = await bank.keys.activeKey(bank.db, BANK_ISSUER);
-  return signDataIntegrity(unsigned, await bank.keys.signerFor(key), { documentLoader: createDocumentLoader() });
+  return signDataIntegrity(unsigned, await bank.keys.signerFor(key));
 }
 
 export type CredentialFile = "badge.png" | "badge.svg" | "certificate.pdf";

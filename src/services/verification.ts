@@ -28,7 +28,8 @@ export function bankVerifierPorts(bank: IssuingBank): VerifierPorts {
       if (url.startsWith("did:key:")) return didKeyDocument(url);
       const issuerId = bank.keys.issuerOfDid(url);
       if (issuerId === undefined) return null;
-      return bank.keys.didDocument(bank.db, issuerId);
+      // Compromised keys included: the key-history port below judges by the moment of compromise.
+      return bank.keys.didDocument(bank.db, issuerId, { withCompromised: true });
     },
     keyHistory: (methodId) => bank.keys.keyFacts(bank.db, methodId),
     companionStatusLists: (entry) =>

@@ -12,6 +12,9 @@ export interface IntegrityReport {
   entriesWithoutLearner: number;
   entriesWithoutAchievement: number;
   reversalsWithoutDeposit: number;
+  /** Every achievement stands on exactly one credential (the unique index allows at most one). */
+  achievementsWithoutCredential: number;
+  credentialsWithoutAchievement: number;
 }
 
 export async function checkAccountIntegrity(db: Db): Promise<IntegrityReport> {
@@ -32,7 +35,12 @@ export async function checkAccountIntegrity(db: Db): Promise<IntegrityReport> {
         as "entriesWithoutAchievement",
       (select count(*) from account_entry r where r.reverses_entry_id is not null and not exists
         (select 1 from account_entry d where d.learner_id = r.learner_id and d.id = r.reverses_entry_id))
-        as "reversalsWithoutDeposit"`.execute(db);
+        as "reversalsWithoutDeposit",
+      (select count(*) from achievement a where not exists (select 1 from credential c where c.achievement_id = a.id))
+        as "achievementsWithoutCredential",
+      (select count(*) from credential c where c.achievement_id is not null and not exists
+        (select 1 from achievement a where a.learner_id = c.learner_id and a.id = c.achievement_id))
+        as "credentialsWithoutAchievement"`.execute(db);
   const row = rows[0];
   return {
     achievementsWithoutLearner: Number(row?.achievementsWithoutLearner ?? 0),
@@ -41,5 +49,7 @@ export async function checkAccountIntegrity(db: Db): Promise<IntegrityReport> {
     entriesWithoutLearner: Number(row?.entriesWithoutLearner ?? 0),
     entriesWithoutAchievement: Number(row?.entriesWithoutAchievement ?? 0),
     reversalsWithoutDeposit: Number(row?.reversalsWithoutDeposit ?? 0),
+    achievementsWithoutCredential: Number(row?.achievementsWithoutCredential ?? 0),
+    credentialsWithoutAchievement: Number(row?.credentialsWithoutAchievement ?? 0),
   };
 }

@@ -10,11 +10,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { demoCatalogue } from "../../src/demo/catalogue.ts";
 import { demoAchievements } from "../../src/demo/learners.ts";
+import { openDatabase } from "../../src/store/database.ts";
+import { checkAccountIntegrity } from "../../src/store/integrity.ts";
 import { usingPostgres } from "../support/bank.ts";
 import { coherentUnit, provider } from "../support/fixtures.ts";
 
@@ -320,6 +323,53 @@ describe("creditbank record", SLOW, () => {
       [4, "unit", "unknown-unit"],
     ]);
     for (const e of written) expect(String(e.message).length).toBeGreaterThan(10);
+  });
+});
+
+describe("creditbank issue, verify and revoke", SLOW, () => {
+  it("killed in the middle of a bulk issue and run again: exactly one credential per achievement", async () => {
+    const rows = 600;
+    const csv = file(
+      "cohort.csv",
+      [
+        "provider,unit,achieved_on,email",
+        ...Array.from({ length: rows }, (_, i) => `cli-a,CLI2,2025-06-01,cohort${i}@cli.example`),
+      ].join("\n"),
+    );
+    // Kill it with SIGKILL once the first batches are in: no chance to tidy up.
+    const child = start(["issue", csv, "--batch-size", "50"], main);
+    const killed = await new Promise<boolean>((resolveKill) => {
+      child.stderr?.on("data", (d: Buffer) => {
+        const m = /Recording: (\d+)\/(\d+)/.exec(String(d));
+        if (m && Number(m[1]) > 0 && Number(m[1]) < rows) resolveKill(child.kill("SIGKILL"));
+      });
+      child.on("close", () => resolveKill(false));
+    });
+    await finished(child).catch(() => undefined);
+    expect(killed, "the run was killed before it finished").toBe(true);
+
+    const again = await cli(["issue", csv, "--json"]);
+    expect(again.code, show(again)).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report.recorded + report.unchanged).toBe(rows);
+    expect(report.recorded).toBeGreaterThan(0);
+    expect(report.unchanged).toBeGreaterThan(0);
+    const third = await cli(["issue", csv, "--json"]);
+    expect(JSON.parse(third.stdout)).toMatchObject({ recorded: 0, unchanged: rows });
+    // One credential per achievement, none without: the integrity check on the database after the runs.
+    const opened = await openDatabase({ dataDir: main.dataDir, databaseUrl: main.databaseUrl });
+    try {
+      const integrity = await checkAccountIntegrity(opened.db);
+      expect(integrity).toMatchObject({ achievementsWithoutCredential: 0, credentialsWithoutAchievement: 0 });
+      const { rows: counted } = await sql<{ a: string; c: string }>`
+        select (select count(*) from achievement a join learner_identifier i on i.learner_id = a.learner_id
+                 where i.value like 'cohort%') as a,
+               (select count(*) from credential c join learner_identifier i on i.learner_id = c.learner_id
+                 where i.value like 'cohort%') as c`.execute(opened.db);
+      expect(counted[0]).toEqual({ a: String(rows), c: String(rows) });
+    } finally {
+      await opened.close();
+    }
   });
 });
 

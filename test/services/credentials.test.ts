@@ -20,6 +20,7 @@ import { importBundle } from "../../src/services/bundle-import.ts";
 import { changeStatus, credentialStatus } from "../../src/services/credential-status.ts";
 import { statementOf } from "../../src/services/learners.ts";
 import { recordAchievements } from "../../src/services/recording.ts";
+import { bulkReissue, bulkRevoke } from "../../src/services/reissue.ts";
 import { bankVerifierPorts, verifyWithBank } from "../../src/services/verification.ts";
 import { credentialById } from "../../src/store/credentials-repo.ts";
 import { testBank } from "../support/bank.ts";
@@ -236,6 +237,10 @@ describe("keys", () => {
     const lateReport = await verifyWithBank(bank, late.text);
     expect(failed(lateReport)).toEqual(["proof"]);
     expect(lateReport.checks.find((c) => c.id === "proof")?.message).toMatch(/compromised/);
+    // Verifiers without the key history refuse everything the key signed: it is no longer an assertion method.
+    const published = await bank.keys.didDocument(bank.db, "vc-a");
+    expect(published?.assertionMethod).not.toContain(early.row.key_id);
+    expect(published?.verificationMethod.map((m) => m.id)).toContain(early.row.key_id);
     // The issuer got a fresh key and goes on issuing.
     const next = await issue("VC1", "2025-09-02", "compromise@example.org");
     expect(next.row.key_id).not.toBe(early.row.key_id);
@@ -285,5 +290,57 @@ describe("tampering", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("bulk revoke and reissue", () => {
+  it("reissues a cohort with corrected grades; lineage shows both ways; a re-run changes nothing", async () => {
+    const cohort = await Promise.all(
+      ["c1@example.org", "c2@example.org", "c3@example.org"].map((email) => issue("VC2", "2025-11-01", email)),
+    );
+    const items = cohort.map((c) => ({ credential: `urn:uuid:${c.row.id}`, reason: "Grading error", grade: "A" }));
+    const first = await bulkReissue(bank, OPERATOR, [
+      ...items,
+      { credential: "nonsense", reason: "x" },
+      { reason: "" },
+    ]);
+    expect(first).toMatchObject({ rows: 5, changed: 3, unchanged: 0, errors: 2 });
+    expect(first.outcomes.slice(3).map((o) => o.code)).toEqual(["credential-not-found", "invalid-field"]);
+    for (const [i, outcome] of first.outcomes.slice(0, 3).entries()) {
+      const old = cohort[i] as (typeof cohort)[number];
+      expect(outcome.status).toBe("reissued");
+      const replacement = (outcome.replacement as string).replace("urn:uuid:", "");
+      const newRow = await credentialById(bank.db, replacement);
+      const document = JSON.parse(newRow?.document as string);
+      expect(document.description).toContain(`urn:uuid:${old.row.id}`);
+      expect(document.credentialSubject.result).toContainEqual(expect.objectContaining({ value: "A" }));
+      expect(await credentialStatus(bank, replacement)).toMatchObject({
+        replaces: `urn:uuid:${old.row.id}`,
+        revoked: false,
+      });
+      expect(await credentialStatus(bank, old.row.id)).toMatchObject({
+        replacedBy: outcome.replacement,
+        revoked: true,
+      });
+      expect(failed(await verifyWithBank(bank, old.text))).toEqual(["status"]);
+      expect((await verifyWithBank(bank, newRow?.document as string)).verified).toBe(true);
+      // The account still holds the credits once: the old deposit reversed, the new one deposited.
+      const statement = await statementOf(bank.db, old.result.learnerId);
+      expect(statement.balances.total.ects).toBeCloseTo(5);
+    }
+    const again = await bulkReissue(bank, OPERATOR, items);
+    expect(again).toMatchObject({ changed: 0, unchanged: 3, errors: 0 });
+    expect(again.outcomes.map((o) => o.replacement)).toEqual(first.outcomes.slice(0, 3).map((o) => o.replacement));
+  });
+
+  it("bulk revocation is idempotent and refuses other providers' credentials row by row", async () => {
+    const a = await issue("VC3", "2025-11-02", "bulk1@example.org");
+    const b = await issue("VC3", "2025-11-02", "bulk2@example.org");
+    const other = { kind: "operator" as const, role: "provider-admin" as const, providerId: "other", label: "other" };
+    const refused = await bulkRevoke(bank, other, [{ credential: a.row.id, reason: "no" }]);
+    expect(refused.outcomes[0]).toMatchObject({ status: "error", code: "not-your-provider" });
+    const items = [a, b].map((c) => ({ credential: c.row.id, reason: "Withdrawn course" }));
+    expect(await bulkRevoke(bank, OPERATOR, items)).toMatchObject({ changed: 2, unchanged: 0 });
+    expect(await bulkRevoke(bank, OPERATOR, items)).toMatchObject({ changed: 0, unchanged: 2 });
   });
 });

@@ -14,6 +14,8 @@ const CLEAN = {
   entriesWithoutLearner: 0,
   entriesWithoutAchievement: 0,
   reversalsWithoutDeposit: 0,
+  achievementsWithoutCredential: 0,
+  credentialsWithoutAchievement: 0,
 };
 
 describe("account integrity", () => {

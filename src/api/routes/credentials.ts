@@ -15,6 +15,7 @@ import {
 } from "../../services/credentials.ts";
 import { invalid, notFound } from "../../services/errors.ts";
 import { BANK_ISSUER } from "../../services/issuers.ts";
+import { assertList, bulkReissue, bulkRevoke } from "../../services/reissue.ts";
 import { credentialFile, learnerTranscript } from "../../services/transcripts.ts";
 import { verifyPresentationWithBank, verifyWithBank } from "../../services/verification.ts";
 import { ANY_SIGNED_IN, EVERYONE } from "../access-control.ts";
@@ -32,6 +33,9 @@ const AnyObject = Type.Object({}, { additionalProperties: true });
 export const CREDENTIAL_MEDIA_TYPES = ["image/png", "image/svg+xml", "application/pdf", "application/octet-stream"];
 
 type Json = Record<string, unknown>;
+
+/** Items per bulk revoke or reissue request; larger cohorts go in parts or through the CLI. */
+const MAX_BULK = 10_000;
 
 /** The VC API's verification result: checks that passed, warnings and errors, plus our full report. */
 function vcApiResult(report: { verified: boolean; checks: Array<{ id: string; status: string; message: string }> }) {
@@ -275,6 +279,40 @@ export const credentialRoutes =
         async (request) => changeStatus(bank, request.actor, request.params.credentialId, action, request.body.reason),
       );
     }
+    app.post(
+      "/credentials/bulk-revoke",
+      {
+        config: { roles: EDITORS },
+        schema: {
+          tags: ["credentials"],
+          summary: `Revoke many credentials: a JSON array of { credential, reason } (at most ${MAX_BULK}). Idempotent; a per-row report.`,
+          body: Type.Array(Type.Unknown()),
+        },
+      },
+      async (request) => {
+        assertList(request.body, MAX_BULK);
+        return bulkRevoke(bank, request.actor, request.body);
+      },
+    );
+    app.post(
+      "/credentials/reissue",
+      {
+        config: { roles: EDITORS },
+        schema: {
+          tags: ["credentials"],
+          summary: `Revoke and reissue many credentials with corrections: a JSON array of { credential, reason, grade?, result? } (at most ${MAX_BULK}). The new credential names the one it replaces. Idempotent.`,
+          body: Type.Array(Type.Unknown()),
+          querystring: Type.Object({
+            proof: Type.Optional(Type.Union([Type.Literal("data-integrity"), Type.Literal("jwt")])),
+          }),
+        },
+      },
+      async (request) => {
+        assertList(request.body, MAX_BULK);
+        const proof = request.query.proof;
+        return bulkReissue(bank, request.actor, request.body, proof ? { format: proof } : {});
+      },
+    );
     app.get(
       "/credentials/:credentialId/verification",
       {
