@@ -20,6 +20,7 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { credentialRoutes, publicCredentialRoutes } from "./routes/credentials.ts";
+import { OB_API_PREFIX, obApiRoutes } from "./routes/ob-api.ts";
 import { registerRoutes } from "./routes/register.ts";
 import { systemRoutes } from "./routes/system.ts";
 
@@ -134,6 +135,7 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
   await app.register(accountRoutes(bank), { prefix: "/api/v1" });
   await app.register(credentialRoutes(bank), { prefix: "/api/v1" });
   await app.register(publicCredentialRoutes(bank));
+  await app.register(obApiRoutes(bank), { prefix: OB_API_PREFIX });
   await app.ready();
   return app;
 }

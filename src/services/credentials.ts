@@ -40,7 +40,8 @@ export function credentialView(bank: IssuingBank, row: CredentialRow): Credentia
   return {
     id: `urn:uuid:${row.id}`,
     kind: row.kind,
-    issuer: bank.keys.didOf(row.issuer_id),
+    // The bank's own issuers are stored by id; credentials stored from elsewhere, by their issuer's id.
+    issuer: row.issuer_id.includes(":") ? row.issuer_id : bank.keys.didOf(row.issuer_id),
     proofFormat: row.proof_format,
     issuedAt: new Date(row.issued_at).toISOString(),
     learnerId: row.learner_id,

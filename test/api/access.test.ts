@@ -328,6 +328,57 @@ const MATRIX: Row[] = [
     roles: SIGNED_IN,
     url: (w) => `/api/v1/learners/${w.learners.ofA}/credentials`,
   },
+  {
+    method: "GET",
+    path: "/api/v1/learners/{learnerId}/transcript",
+    roles: SIGNED_IN,
+    url: (w) => `/api/v1/learners/${w.learners.ofA}/transcript`,
+  },
+  {
+    method: "GET",
+    path: "/api/v1/credentials/{credentialId}/{file}",
+    roles: SIGNED_IN,
+    url: (w) => `/api/v1/credentials/${w.credentials.ofA}/badge.svg`,
+  },
+  {
+    method: "GET",
+    path: "/api/v1/credentials/{credentialId}/verification",
+    roles: EVERYONE,
+    url: (w) => `/api/v1/credentials/${w.credentials.ofA}/verification`,
+  },
+  {
+    method: "POST",
+    path: "/api/v1/credentials/bulk-revoke",
+    roles: EDITORS,
+    url: () => "/api/v1/credentials/bulk-revoke",
+    body: () => [{ credential: RANDOM_UUID, reason: "matrix" }], // no such credential: nothing changes
+  },
+  {
+    method: "POST",
+    path: "/api/v1/credentials/reissue",
+    roles: EDITORS,
+    url: () => "/api/v1/credentials/reissue",
+    body: () => [{ credential: RANDOM_UUID, reason: "matrix" }],
+  },
+  { method: "GET", path: "/verify", roles: EVERYONE, url: () => "/verify" },
+  // Open Badges 3.0 API (its errors are imsx_StatusInfo bodies, naming our code)
+  { method: "GET", path: "/ims/ob/v3p0/discovery", roles: EVERYONE, url: () => "/ims/ob/v3p0/discovery" },
+  { method: "GET", path: "/ims/ob/v3p0/credentials", roles: ["learner"], url: () => "/ims/ob/v3p0/credentials" },
+  {
+    method: "POST",
+    path: "/ims/ob/v3p0/credentials",
+    roles: ["learner"],
+    url: () => "/ims/ob/v3p0/credentials",
+    body: () => ({}), // does not verify: nothing is stored
+  },
+  { method: "GET", path: "/ims/ob/v3p0/profile", roles: ["learner"], url: () => "/ims/ob/v3p0/profile" },
+  {
+    method: "PUT",
+    path: "/ims/ob/v3p0/profile",
+    roles: ["learner"],
+    url: () => "/ims/ob/v3p0/profile",
+    body: () => ({ id: "urn:uuid:not-the-learner", name: "Matrix" }), // no type: refused by validation
+  },
 ];
 
 /** The codes with which access control (not a handler) refuses a caller. */
@@ -403,9 +454,15 @@ describe("the access matrix", () => {
       it(`${row.method} ${row.path} as ${caller}: ${allowed ? "allowed" : caller === "public" ? "401" : "403"}`, async () => {
         const res = await callRow(row, caller);
         expect(res.statusCode, res.body).toBeLessThan(500);
+        // The Open Badges API (/ims/ob/v3p0) answers errors as imsx_StatusInfo, naming our code first.
+        const imsx = json(res)?.imsx_codeMinor?.imsx_codeMinorField?.[0]?.imsx_codeMinorFieldName;
         if (allowed) {
-          const code = res.statusCode >= 400 ? json(res)?.error?.code : undefined;
+          const code = res.statusCode >= 400 ? (json(res)?.error?.code ?? imsx) : undefined;
           expect(ACCESS_REFUSALS.includes(code), `${res.statusCode} ${res.body}`).toBe(false);
+        } else if (row.path.startsWith("/ims/ob/")) {
+          expect([res.statusCode, imsx], res.body).toEqual(
+            caller === "public" ? [401, "authentication-required"] : [403, "forbidden"],
+          );
         } else if (caller === "public") {
           expectError(res, 401, "authentication-required");
         } else {

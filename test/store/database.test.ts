@@ -94,7 +94,10 @@ beforeAll(async () => {
 describe("migrations", () => {
   it("apply once on a new embedded data folder and not again when it is opened a second time", async () => {
     const first = await open({ dataDir, migrate: false });
-    expect(await migrateToLatest(first.db as unknown as Kysely<unknown>)).toEqual(["0001-foundation"]);
+    expect(await migrateToLatest(first.db as unknown as Kysely<unknown>)).toEqual([
+      "0001-foundation",
+      "0002-credentials",
+    ]);
     await first.db
       .insertInto("credit_system")
       .values({ id: "kept", name: "Kept", hours_per_credit_min: 1, hours_per_credit_max: 2 })
@@ -104,20 +107,20 @@ describe("migrations", () => {
 
     const second = await open({ dataDir, migrate: false });
     expect(await migrateToLatest(second.db as unknown as Kysely<unknown>)).toEqual([]);
-    expect(await migrationNames(second.db)).toEqual(["0001-foundation"]);
+    expect(await migrationNames(second.db)).toEqual(["0001-foundation", "0002-credentials"]);
     expect(await second.db.selectFrom("credit_system").select("id").execute()).toEqual([{ id: "kept" }]);
     await close(second);
 
     // openDatabase migrates by default: a third open of the same folder is as good as the second.
     const third = await open({ dataDir });
-    expect(await migrationNames(third.db)).toEqual(["0001-foundation"]);
+    expect(await migrationNames(third.db)).toEqual(["0001-foundation", "0002-credentials"]);
     await close(third);
   });
 
   it("are idempotent on the test bank's database too (PGlite or PostgreSQL)", async () => {
-    expect(await migrationNames(bank.db)).toEqual(["0001-foundation"]);
+    expect(await migrationNames(bank.db)).toEqual(["0001-foundation", "0002-credentials"]);
     expect(await migrateToLatest(bank.db as unknown as Kysely<unknown>)).toEqual([]);
-    expect(await migrationNames(bank.db)).toEqual(["0001-foundation"]);
+    expect(await migrationNames(bank.db)).toEqual(["0001-foundation", "0002-credentials"]);
   });
 });
 
@@ -168,7 +171,7 @@ describe("the embedded database's lock", () => {
     writeFileSync(join(dataDir, LOCK), String(dead.pid));
     const db = await open({ dataDir });
     expect(readFileSync(join(dataDir, LOCK), "utf8").trim()).toBe(String(process.pid));
-    expect(await migrationNames(db.db)).toEqual(["0001-foundation"]);
+    expect(await migrationNames(db.db)).toEqual(["0001-foundation", "0002-credentials"]);
     await close(db);
     expect(existsSync(join(dataDir, LOCK))).toBe(false);
   });

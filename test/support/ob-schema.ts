@@ -36,3 +36,36 @@ export function officialSchemaErrors(kind: "ob" | "clr", document: unknown): str
   if (!validate) throw new Error(`official schema ${id} not found`);
   return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
+
+/**
+ * Problems of a document against any official schema of the collection, by its `$id` or file name
+ * (e.g. `ob_v3p0_profile_schema.json`), or by a JSON pointer into one (`…#/$defs/Achievement`).
+ */
+export function schemaErrorsById(idOrFile: string, document: unknown): string[] {
+  const id = /^https?:\/\//.test(idOrFile) ? idOrFile : `${idOrFile.startsWith("clr_") ? CLR : OB}${idOrFile}`;
+  const validate = compiler().getSchema(id);
+  if (!validate) throw new Error(`official schema ${id} not found`);
+  return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+let apiComponents: Ajv2019 | undefined;
+
+/**
+ * Problems of a document against a schema of the OB 3.0 OpenAPI build's `components.schemas` (e.g.
+ * `ServiceDescriptionDocument`, `Imsx_StatusInfo`). Those are OpenAPI 3.0 schemas: compiled here as JSON
+ * Schema, their `#/components/schemas/…` references rewritten to `$defs`.
+ */
+export function openApiComponentErrors(name: string, document: unknown): string[] {
+  const id = "urn:test:ob-v3p0-openapi-components";
+  if (!apiComponents) {
+    apiComponents = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
+    const spec = JSON.parse(
+      readFileSync(join(standardsDir(), "openbadges-3.0/schema/ob_v3p0_openapi.spec-repo-build.json"), "utf8"),
+    ) as { components: { schemas: Record<string, unknown> } };
+    const defs = JSON.parse(JSON.stringify(spec.components.schemas).replaceAll("#/components/schemas/", "#/$defs/"));
+    apiComponents.addSchema({ $id: id, $defs: defs });
+  }
+  const validate = apiComponents.getSchema(`${id}#/$defs/${name}`);
+  if (!validate) throw new Error(`OpenAPI component schema ${name} not found`);
+  return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
