@@ -9,6 +9,7 @@ import { clientAddCommand, userAddCommand } from "./commands/access.ts";
 import { revokeCommand, verifyCommand } from "./commands/credentials.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { importCommand } from "./commands/import.ts";
+import { keysCommand } from "./commands/keys.ts";
 import { recordCommand } from "./commands/record.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { reportError } from "./common.ts";
@@ -33,6 +34,7 @@ userAddCommand(program);
 clientAddCommand(program);
 verifyCommand(program);
 revokeCommand(program);
+keysCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,7 @@
  * at all; the unique index on credential.achievement_id makes a re-run find what it already issued.
  */
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { signJwt } from "../credentials/jwt.ts";
 import type { Signer } from "../credentials/keys.ts";
 import type { AchievementFacts } from "../credentials/open-badges.ts";
@@ -177,6 +178,18 @@ export async function issueAchievementCredentials(
   const ids = new Map<AchievementToIssue, string>();
   const rows: CredentialInsert[] = [];
   const issuedAt = new Date().toISOString();
+  // Learners who gave a DID are named by it; the others by a salted hash of an identifier.
+  const learnerIds = [...new Set(items.map((i) => i.learnerId))];
+  const dids = new Map(
+    (
+      await tx
+        .selectFrom("learner")
+        .select(["id", "did"])
+        .where("id", "=", sql<string>`any(${learnerIds}::uuid[])`)
+        .where("did", "is not", null)
+        .execute()
+    ).map((r) => [r.id, r.did as string]),
+  );
   for (const [providerId, group] of byProvider) {
     const key = await bank.keys.activeKey(tx, providerId, options.actorLabel);
     const signer = await bank.keys.signerFor(key);
@@ -192,7 +205,9 @@ export async function issueAchievementCredentials(
         id: `urn:uuid:${id}`,
         issuer,
         achievement,
-        subject: subjectIdentity(item.identifiers),
+        subject: dids.has(item.learnerId)
+          ? { kind: "did", did: dids.get(item.learnerId) as string }
+          : subjectIdentity(item.identifiers),
         creditsEarned: item.credits,
         achievedOn: item.achievedOn,
         issuedAt,

@@ -26,7 +26,6 @@ import {
 import type { Db } from "../store/catalogue-repo.ts";
 import {
   activeKeyOf,
-  getSetting,
   type IssuerKeyRow,
   keyById,
   keyEventsOf,
@@ -141,10 +140,15 @@ export class KeyRing {
     return did.startsWith(prefix) ? decodeURIComponent(did.slice(prefix.length)) : undefined;
   }
 
-  /** The issuer's active key, created (with its history event) when it has none yet. */
+  /**
+   * The issuer's active key, created (with its history event) when it has none yet. A key made under
+   * another PUBLIC_URL names another DID, so it cannot sign for this one: it is rotated out, and the
+   * credentials it signed still verify here under their own DID (`didDocumentOf`).
+   */
   async activeKey(db: Db, issuerId: string, actorLabel = "system"): Promise<IssuerKeyRow> {
     const existing = await activeKeyOf(db, issuerId);
-    if (existing) return existing;
+    if (existing && existing.did === this.didOf(issuerId)) return existing;
+    if (existing) return this.replaceKey(db, existing, actorLabel, `the bank's public URL is now ${this.publicUrl}`);
     return this.createKey(db, issuerId, actorLabel, "created");
   }
 
@@ -182,29 +186,34 @@ export class KeyRing {
   /** New issuance uses a new key from now on; the old key stays in the DID document for verification. */
   async rotate(db: Db, actor: Actor, issuerId: string, reason: string): Promise<IssuerKeyRow> {
     assertRegistryAdminOrOwner(actor, issuerId);
+    if (issuerId !== BANK_ISSUER) {
+      const provider = await db.selectFrom("provider").select("id").where("id", "=", issuerId).executeTakeFirst();
+      if (!provider) throw notFound("Issuer", issuerId, "unknown-issuer");
+    }
     return db.transaction().execute(async (tx) => {
       const old = await activeKeyOf(tx, issuerId);
-      if (old) {
-        await tx
-          .updateTable("issuer_key")
-          .set({ status: "rotated", retired_at: new Date().toISOString() })
-          .where("id", "=", old.id)
-          .execute();
-        await this.appendEvent(
-          tx,
-          { issuerId, keyId: old.id, event: "rotated", at: new Date().toISOString(), reason },
-          actor.label,
-        );
-      }
-      return this.createKey(tx, issuerId, actor.label, reason);
+      return old ? this.replaceKey(tx, old, actor.label, reason) : this.createKey(tx, issuerId, actor.label, reason);
     });
   }
 
+  /**
+   * Takes a key out of issuing and makes its successor, in that order of events: the successor exists
+   * first, so when the bank replaces its own key the 'rotated' event is signed by the new one.
+   */
+  private async replaceKey(db: Db, old: IssuerKeyRow, actorLabel: string, reason: string): Promise<IssuerKeyRow> {
+    const at = new Date().toISOString();
+    await db.updateTable("issuer_key").set({ status: "rotated", retired_at: at }).where("id", "=", old.id).execute();
+    this.signers.delete(old.id);
+    const successor = await this.createKey(db, old.issuer_id, actorLabel, reason);
+    await this.appendEvent(db, { issuerId: old.issuer_id, keyId: old.id, event: "rotated", at, reason }, actorLabel);
+    return successor;
+  }
+
   /** Stops issuing with a key without a successor (what it signed still verifies). */
-  async retire(db: Db, actor: Actor, keyId: string, reason: string): Promise<void> {
+  async retire(db: Db, actor: Actor, keyId: string, reason: string, issuerId?: string): Promise<void> {
     await db.transaction().execute(async (tx) => {
       const key = await keyById(tx, keyId);
-      if (!key) throw notFound("Key", keyId, "unknown-key");
+      if (!key || (issuerId !== undefined && key.issuer_id !== issuerId)) throw notFound("Key", keyId, "unknown-key");
       assertRegistryAdminOrOwner(actor, key.issuer_id);
       if (key.status === "retired" || key.status === "compromised")
         throw conflict(`Key ${keyId} is already ${key.status}.`, "key-not-active");
@@ -225,12 +234,19 @@ export class KeyRing {
    * Reports a key compromised from `since` on: what it signed from then on no longer verifies, what it
    * signed before still does. The issuer gets a new active key when the compromised one was active.
    */
-  async reportCompromised(db: Db, actor: Actor, keyId: string, since: string, reason: string): Promise<void> {
+  async reportCompromised(
+    db: Db,
+    actor: Actor,
+    keyId: string,
+    since: string,
+    reason: string,
+    issuerId?: string,
+  ): Promise<void> {
     assertRegistryAdmin(actor, "report a key compromised");
     if (Number.isNaN(Date.parse(since))) throw new AppError("invalid-date", `'${since}' is not a date-time.`);
     await db.transaction().execute(async (tx) => {
       const key = await keyById(tx, keyId);
-      if (!key) throw notFound("Key", keyId, "unknown-key");
+      if (!key || (issuerId !== undefined && key.issuer_id !== issuerId)) throw notFound("Key", keyId, "unknown-key");
       if (key.status === "compromised")
         throw conflict(`Key ${keyId} is already reported compromised.`, "key-already-compromised");
       const sinceIso = new Date(since).toISOString();
@@ -267,10 +283,11 @@ export class KeyRing {
     issuerId: string,
     options: { withCompromised?: boolean } = {},
   ): Promise<DidDocument | null> {
-    const keys = await keysOf(db, issuerId);
+    const did = this.didOf(issuerId);
+    const keys = (await keysOf(db, issuerId)).filter((k) => k.did === did);
     if (keys.length === 0) return null;
     return didDocument(
-      this.didOf(issuerId),
+      did,
       keys.map((k) => ({
         publicKeyMultibase: k.public_key_multibase,
         assertion: k.status !== "compromised" || options.withCompromised === true,
@@ -285,6 +302,28 @@ export class KeyRing {
         ],
       },
     );
+  }
+
+  /**
+   * The document of any DID this bank has held keys under, including DIDs of an earlier PUBLIC_URL, so
+   * what was signed under them still verifies here; with the issuer it belongs to. Null for others.
+   */
+  async didDocumentOf(db: Db, did: string): Promise<{ issuerId: string; document: DidDocument } | null> {
+    const current = this.issuerOfDid(did);
+    if (current !== undefined) {
+      const document = await this.didDocument(db, current, { withCompromised: true });
+      return document ? { issuerId: current, document } : null;
+    }
+    const keys = await db.selectFrom("issuer_key").selectAll().where("did", "=", did).orderBy("created_at").execute();
+    const first = keys[0];
+    if (!first) return null;
+    return {
+      issuerId: first.issuer_id,
+      document: didDocument(
+        did,
+        keys.map((k) => ({ publicKeyMultibase: k.public_key_multibase, assertion: true })),
+      ),
+    };
   }
 
   keyHistoryUrl(issuerId: string): string {
@@ -349,14 +388,10 @@ export class KeyRing {
     if (!key) return null;
     return key.compromised_since ? { compromisedSince: new Date(key.compromised_since).toISOString() } : {};
   }
-
-  static async hasKeys(db: Db): Promise<boolean> {
-    return (await getSetting(db, FINGERPRINT_SETTING)) !== undefined;
-  }
 }
 
 function assertRegistryAdminOrOwner(actor: Actor, issuerId: string): void {
   if (actor.role === "registry-admin") return;
   if (actor.role === "provider-admin" && actor.providerId === issuerId) return;
-  throw new AppError("forbidden", `You may not manage the keys of issuer '${issuerId}'.`, 403);
+  throw new AppError("not-your-issuer", `You may not manage the keys of issuer '${issuerId}'.`, 403);
 }

@@ -24,6 +24,8 @@ export interface LearnerView {
   profile: LearnerProfile;
   identifiers: Array<{ kind: string; issuer: string; value: string }>;
   mergedAccounts: string[];
+  /** The DID the learner gave, which their credentials name them by. */
+  did: string | null;
   createdAt: string;
 }
 
@@ -99,6 +101,7 @@ export async function getLearner(db: Db, learnerId: string): Promise<LearnerView
       "l.id",
       "l.status",
       "l.merged_into",
+      "l.did",
       "l.created_at",
       "p.given_name",
       "p.family_name",
@@ -129,6 +132,7 @@ export async function getLearner(db: Db, learnerId: string): Promise<LearnerView
     profile,
     identifiers,
     mergedAccounts: members.filter((m) => m !== learnerId),
+    did: row.did,
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -364,4 +368,32 @@ export async function erasePersonalData(db: Db, actor: Actor, learnerId: string)
       .execute();
     return getLearner(tx, learnerId);
   });
+}
+
+/** DID syntax (W3C DID Core §3.1) without a path, query or fragment. */
+const DID_SYNTAX = /^did:[a-z0-9]+:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2}|:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})$/;
+
+/**
+ * A learner gives (or withdraws, with null) a DID of their own. Credentials issued from then on name
+ * them by it; those issued before keep their salted-hash identifier. Only the learner, or a registry
+ * admin on their behalf.
+ */
+export async function setLearnerDid(db: Db, actor: Actor, learnerId: string, did: string | null): Promise<LearnerView> {
+  if (!(actor.role === "registry-admin" || (actor.role === "learner" && actor.learnerId === learnerId))) {
+    throw forbidden("Only the learner, or a registry administrator, may set the learner's DID.", "not-your-account");
+  }
+  if (did !== null && (did.length > 500 || !DID_SYNTAX.test(did))) {
+    throw invalid(
+      `'${did.slice(0, 100)}' is not a DID (did:method:identifier, without a fragment).`,
+      [{ path: "/did", message: "is not a DID" }],
+      "invalid-did",
+    );
+  }
+  const updated = await db
+    .updateTable("learner")
+    .set({ did, updated_at: new Date() })
+    .where("id", "=", learnerId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) throw notFound("Learner", learnerId, "learner-not-found");
+  return getLearner(db, learnerId);
 }

@@ -26,10 +26,9 @@ export function bankVerifierPorts(bank: IssuingBank): VerifierPorts {
   return {
     resolve: async (url) => {
       if (url.startsWith("did:key:")) return didKeyDocument(url);
-      const issuerId = bank.keys.issuerOfDid(url);
-      if (issuerId === undefined) return null;
-      // Compromised keys included: the key-history port below judges by the moment of compromise.
-      return bank.keys.didDocument(bank.db, issuerId, { withCompromised: true });
+      // Any DID the bank has held keys under, compromised keys included: the key-history port below
+      // judges by the moment of compromise.
+      return (await bank.keys.didDocumentOf(bank.db, url))?.document ?? null;
     },
     keyHistory: (methodId) => bank.keys.keyFacts(bank.db, methodId),
     companionStatusLists: (entry) =>
@@ -64,7 +63,8 @@ export function bankVerifierPorts(bank: IssuingBank): VerifierPorts {
  * this bank (the unit's own framework).
  */
 async function judgeIssuer(bank: IssuingBank, facts: RegisterFacts) {
-  const issuerId = bank.keys.issuerOfDid(facts.issuer);
+  const issuerId =
+    bank.keys.issuerOfDid(facts.issuer) ?? (await bank.keys.didDocumentOf(bank.db, facts.issuer))?.issuerId;
   if (issuerId === undefined) return null;
   if (issuerId === BANK_ISSUER) return { status: "pass" as const, message: "Issued by the bank itself." };
   const provider = await loadProvider(bank.db, issuerId);

@@ -169,6 +169,8 @@ export interface LearnerTable {
   id: Generated<string>;
   status: ColumnType<string, string | undefined, string>;
   merged_into: string | null;
+  /** A DID the learner gave; credentials name them by it (migration 0002). */
+  did: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

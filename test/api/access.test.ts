@@ -361,6 +361,34 @@ const MATRIX: Row[] = [
     body: () => [{ credential: RANDOM_UUID, reason: "matrix" }],
   },
   { method: "GET", path: "/verify", roles: EVERYONE, url: () => "/verify" },
+  {
+    method: "PUT",
+    path: "/api/v1/learners/{learnerId}/did",
+    roles: SIGNED_IN,
+    url: (w) => `/api/v1/learners/${w.learners.ofA}/did`,
+    body: () => ({ did: "not a did" }), // refused by the service
+  },
+  {
+    method: "POST",
+    path: "/api/v1/issuers/{issuerId}/keys/rotate",
+    roles: EDITORS,
+    url: () => "/api/v1/issuers/nobody/keys/rotate", // no such issuer: nothing changes
+    body: () => ({ reason: "matrix" }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/issuers/{issuerId}/keys/retire",
+    roles: EDITORS,
+    url: (w) => `/api/v1/issuers/${w.providerA}/keys/retire`,
+    body: () => ({ keyId: "did:web:nowhere#z6Mk", reason: "matrix" }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/issuers/{issuerId}/keys/compromised",
+    roles: REGISTRY,
+    url: (w) => `/api/v1/issuers/${w.providerA}/keys/compromised`,
+    body: () => ({ keyId: "did:web:nowhere#z6Mk", since: "2026-01-01T00:00:00Z", reason: "matrix" }),
+  },
   // Open Badges 3.0 API (its errors are imsx_StatusInfo bodies, naming our code)
   { method: "GET", path: "/ims/ob/v3p0/discovery", roles: EVERYONE, url: () => "/ims/ob/v3p0/discovery" },
   { method: "GET", path: "/ims/ob/v3p0/credentials", roles: ["learner"], url: () => "/ims/ob/v3p0/credentials" },

@@ -18,7 +18,17 @@ import {
   renderBadgeSvg,
   renderCertificatePdf,
 } from "../../src/credentials/baking/index.ts";
-import { A, buildWorld, call, expectError, type Harness, json, startApi, type World } from "../support/api.ts";
+import {
+  A,
+  achievement,
+  buildWorld,
+  call,
+  expectError,
+  type Harness,
+  json,
+  startApi,
+  type World,
+} from "../support/api.ts";
 import { testBank } from "../support/bank.ts";
 import { officialSchemaErrors } from "../support/ob-schema.ts";
 
@@ -338,5 +348,62 @@ describe("transcripts, badges and certificates", () => {
     const page = await call(h.app, "GET", "/verify");
     expect(page.headers["content-type"]).toMatch(/text\/html/);
     expect(page.body).toContain("api/v1/verify");
+  });
+});
+
+describe("learner DIDs and issuer keys over the API", () => {
+  it("a learner gives a DID; credentials issued afterwards name them by it, earlier ones do not change", async () => {
+    const did = "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi";
+    const url = `/api/v1/learners/${w.learners.ofA}/did`;
+    expectError(
+      await call(h.app, "PUT", url, { token: w.tokens.learner, body: { did: "did:nothing" } }),
+      400,
+      "invalid-did",
+    );
+    expectError(
+      await call(h.app, "PUT", `/api/v1/learners/${w.learners.ofB}/did`, { token: w.tokens.learner, body: { did } }),
+      403,
+    );
+    const set = await call(h.app, "PUT", url, { token: w.tokens.learner, body: { did } });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(json(set).did).toBe(did);
+    const recorded = await call(h.app, "POST", "/api/v1/achievements", {
+      token: w.tokens["provider-admin"],
+      body: achievement(A, "A-APP", "learner.a@example.org", { achievedOn: "2025-05-05" }),
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const issued = json(
+      await call(h.app, "GET", `/api/v1/credentials/${json(recorded).credentialId}`, { token: w.tokens.learner }),
+    );
+    expect(issued.credential.credentialSubject.id).toBe(did);
+    expect(issued.credential.credentialSubject.identifier).toBeUndefined();
+    expect((credentialA.credentialSubject as Record<string, unknown>).id).toBeUndefined();
+  });
+
+  it("a provider rotates its own key (not another's); old credentials still verify; only the registry reports compromise", async () => {
+    expectError(
+      await call(h.app, "POST", "/api/v1/issuers/prov-b/keys/rotate", {
+        token: w.tokens["provider-admin"],
+        body: { reason: "no" },
+      }),
+      403,
+      "not-your-issuer",
+    );
+    const res = await call(h.app, "POST", `/api/v1/issuers/${A}/keys/rotate`, {
+      token: w.tokens["provider-admin"],
+      body: { reason: "yearly" },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const doc = json(await call(h.app, "GET", `/issuers/${A}/did.json`));
+    expect(doc.assertionMethod).toContain(json(res).activeKey);
+    expect(doc.assertionMethod.length).toBeGreaterThanOrEqual(2);
+    expect((json(await call(h.app, "POST", "/api/v1/verify", { body: credentialA })) as Report).verified).toBe(true);
+    expectError(
+      await call(h.app, "POST", `/api/v1/issuers/${A}/keys/compromised`, {
+        token: w.tokens["provider-admin"],
+        body: { keyId: json(res).activeKey, since: "2026-01-01T00:00:00Z", reason: "no" },
+      }),
+      403,
+    );
   });
 });

@@ -448,6 +448,44 @@ describe("while the bank is being served", SLOW, () => {
     expect(r.stdout).toContain(`${csv}: 2 rows; 2 recorded, 0 unchanged, 0 refused; 2 new learner accounts.`);
   });
 
+  it("verify: every check passes against the bank, warnings offline; revoke and keys work through --url", async () => {
+    const api = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+      });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const learner = await api("/api/v1/learners/lookup?kind=email&value=gus%40cli.example");
+    const credentials = (await api(`/api/v1/learners/${String(learner.id)}/credentials`)) as unknown as Array<{
+      id: string;
+      credential: unknown;
+    }>;
+    const held = credentials[0];
+    if (!held) throw new Error("gus has a credential");
+    const path = file("gus-credential.json", JSON.stringify(held.credential));
+
+    const online = await cli(["verify", path, "--url", url]);
+    expect(online.code, show(online)).toBe(0);
+    expect(online.stdout).toMatch(/^VERIFIED: urn:uuid:/m);
+    const offline = await cli(["verify", path, "--json"]);
+    expect(offline.code, show(offline)).toBe(1);
+    const report = JSON.parse(offline.stdout);
+    expect(report.checks.find((c: { id: string }) => c.id === "issuer").status).toBe("warning");
+
+    const revoked = await cli(["revoke", held.id, "--reason", "issued in error", "--url", url, "--token", token]);
+    expect(revoked.code, show(revoked)).toBe(0);
+    expect(revoked.stdout).toContain("now revoked");
+    const after = await cli(["verify", path, "--url", url]);
+    expect(after.code, show(after)).toBe(1);
+    expect(after.stdout).toMatch(/^NOT VERIFIED/m);
+    expect(after.stdout).toMatch(/✗ status/);
+
+    const rotated = await cli(["keys", "rotate", "cli-a", "--reason", "yearly", "--url", url, "--token", token]);
+    expect(rotated.code, show(rotated)).toBe(0);
+    expect(rotated.stdout).toMatch(/cli-a: now issuing with did:web:127\.0\.0\.1%3A\d+:issuers:cli-a#z6Mk/);
+  });
+
   it("with --url, bad rows are reported by row and CSV column, as when recording locally", async () => {
     const csv = file(
       "remote-bad.csv",

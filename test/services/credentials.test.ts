@@ -219,7 +219,7 @@ describe("keys", () => {
     const doc = await bank.keys.didDocument(bank.db, "vc-a");
     expect(doc?.assertionMethod).toEqual(expect.arrayContaining([oldKey, after.row.key_id]));
     const history = await bank.keys.keyHistory(bank.db, "vc-a");
-    expect(history.map((h) => h.event)).toEqual(["created", "rotated", "created"]);
+    expect(history.map((h) => h.event)).toEqual(["created", "created", "rotated"]);
     // The history is a hash chain.
     for (let i = 1; i < history.length; i++) expect(history[i]?.previousHash).toBe(history[i - 1]?.hash);
   });

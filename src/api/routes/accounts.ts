@@ -19,6 +19,7 @@ import {
   mergeHistory,
   mergeLearners,
   revokeAchievement,
+  setLearnerDid,
   statementOf,
 } from "../../services/learners.ts";
 import { recordAchievements } from "../../services/recording.ts";
@@ -94,6 +95,24 @@ export const accountRoutes =
         await assertMaySeeLearner(bank.db, request.actor, request.params.learnerId);
         return statementOf(bank.db, request.params.learnerId);
       },
+    );
+
+    app.put(
+      "/learners/:learnerId/did",
+      {
+        config: { roles: ANY_SIGNED_IN },
+        schema: {
+          tags: ["accounts"],
+          summary:
+            "Give (or, with null, withdraw) the learner's own DID; credentials issued from then on name them by it.",
+          params: LearnerParam,
+          body: Type.Object(
+            { did: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()]) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => setLearnerDid(bank.db, request.actor, request.params.learnerId, request.body.did),
     );
 
     app.post(

@@ -22,6 +22,7 @@ import { ANY_SIGNED_IN, EVERYONE } from "../access-control.ts";
 import { VERIFY_PAGE } from "../verify-page.ts";
 
 const EDITORS = ["registry-admin", "provider-admin"] as const;
+const REGISTRY = ["registry-admin"] as const;
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 const IssuerParam = Type.Object({
   issuerId: Type.String({ minLength: 1, maxLength: 63, pattern: "^[a-z0-9][a-z0-9-]*$" }),
@@ -311,6 +312,80 @@ export const credentialRoutes =
         assertList(request.body, MAX_BULK);
         const proof = request.query.proof;
         return bulkReissue(bank, request.actor, request.body, proof ? { format: proof } : {});
+      },
+    );
+    // ── Issuer keys ──
+    app.post(
+      "/issuers/:issuerId/keys/rotate",
+      {
+        config: { roles: EDITORS },
+        schema: {
+          tags: ["credentials"],
+          summary: "Rotate an issuer's key: new credentials use a new key; what the old one signed still verifies.",
+          params: IssuerParam,
+          body: Reason,
+        },
+      },
+      async (request) => {
+        const key = await bank.keys.rotate(bank.db, request.actor, request.params.issuerId, request.body.reason);
+        return { issuer: bank.keys.didOf(request.params.issuerId), activeKey: key.id };
+      },
+    );
+    app.post(
+      "/issuers/:issuerId/keys/retire",
+      {
+        config: { roles: EDITORS },
+        schema: {
+          tags: ["credentials"],
+          summary: "Retire one of an issuer's keys (no more issuing with it; what it signed still verifies).",
+          params: IssuerParam,
+          body: Type.Object(
+            {
+              keyId: Type.String({ minLength: 1, maxLength: 500 }),
+              reason: Type.String({ minLength: 1, maxLength: 2000 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        await bank.keys.retire(
+          bank.db,
+          request.actor,
+          request.body.keyId,
+          request.body.reason,
+          request.params.issuerId,
+        );
+        return { issuer: bank.keys.didOf(request.params.issuerId), retired: request.body.keyId };
+      },
+    );
+    app.post(
+      "/issuers/:issuerId/keys/compromised",
+      {
+        config: { roles: REGISTRY },
+        schema: {
+          tags: ["credentials"],
+          summary:
+            "Report a key compromised from a moment on: what it signed from then on stops verifying; the issuer gets a new key.",
+          params: IssuerParam,
+          body: Type.Object(
+            {
+              keyId: Type.String({ minLength: 1, maxLength: 500 }),
+              since: Type.String({ format: "date-time" }),
+              reason: Type.String({ minLength: 1, maxLength: 2000 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        const { keyId, since, reason } = request.body;
+        await bank.keys.reportCompromised(bank.db, request.actor, keyId, since, reason, request.params.issuerId);
+        return {
+          issuer: bank.keys.didOf(request.params.issuerId),
+          compromised: keyId,
+          since: new Date(since).toISOString(),
+        };
       },
     );
     app.get(

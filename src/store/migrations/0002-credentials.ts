@@ -6,6 +6,10 @@ import { type Kysely, sql } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    -- A learner may give a DID of their own; credentials issued after that name them by it instead of a
+    -- salted hash of an identifier.
+    alter table learner add column did text;
+
     -- Facts about the bank itself, e.g. the fingerprint of the master key that seals issuer keys.
     create table bank_setting (
       key text primary key,
@@ -101,7 +105,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table credential_status_event, credential, status_list, issuer_key_event, issuer_key, bank_setting;`.execute(
-    db,
-  );
+  await sql`
+    drop table credential_status_event, credential, status_list, issuer_key_event, issuer_key, bank_setting;
+    alter table learner drop column did;
+  `.execute(db);
 }
