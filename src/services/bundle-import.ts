@@ -42,6 +42,7 @@ import { type Actor, assertRegistryAdmin } from "./actor.ts";
 import { checkUnit, loadCatalogueContext } from "./catalogue-context.ts";
 import { type ErrorDetail, invalid } from "./errors.ts";
 import { contentHash } from "./hashing.ts";
+import { BANK_ISSUER } from "./issuers.ts";
 import { actOnUnit, saveUnitDraft } from "./units.ts";
 import { isValid, schemaProblems } from "./validation.ts";
 
@@ -83,6 +84,16 @@ export async function checkBundle(db: Db, input: unknown): Promise<ErrorDetail[]
   duplicates(bundle.creditSystems, (c) => c.id, "/creditSystems", "credit system id", problems);
   duplicates(bundle.skillFrameworks, (s) => s.id, "/skillFrameworks", "skill framework id", problems);
   duplicates(bundle.providers, (p) => p.id, "/providers", "provider id", problems);
+  bundle.providers.forEach((p, i) => {
+    // The bank issues under its own identity as the issuer 'bank' (its DID and keys): no provider may take it.
+    if (p?.id === BANK_ISSUER) {
+      problems.push({
+        path: `/providers/${i}/id`,
+        code: "reserved-id",
+        message: `The provider id '${BANK_ISSUER}' is reserved for the bank's own issuer identity; choose another.`,
+      });
+    }
+  });
   duplicates(bundle.units, (u) => `${u.provider}:${u.code}`, "/units", "unit (provider and code)", problems);
   duplicates(
     bundle.qualifications ?? [],

@@ -344,3 +344,10 @@ describe("bulk revoke and reissue", () => {
     expect(await bulkRevoke(bank, OPERATOR, items)).toMatchObject({ changed: 0, unchanged: 2 });
   });
 });
+
+describe("the bank's own issuer identity", () => {
+  it("no provider may take the id 'bank', which names the bank's own DID and keys", async () => {
+    const error = await appError(importBundle(bank.db, OPERATOR, { providers: [provider("bank")] }));
+    expect(error.details?.map((d) => [d.path, d.code])).toEqual([["/providers/0/id", "reserved-id"]]);
+  });
+});
