@@ -167,3 +167,58 @@ function proofFailure(error: unknown): string {
   }
   return `The proof cannot be checked: ${text.slice(0, 300)}`;
 }
+
+/**
+ * A presentation's own proof (holder binding): an `eddsa-rdfc-2022` proof for authentication, by a key the
+ * holder controls, over the verifier's challenge and domain when it gave them.
+ */
+export async function verifyPresentationProof(
+  presentation: Record<string, unknown>,
+  key: ResolvedKey,
+  expected: { challenge?: string; domain?: string },
+): Promise<ProofResult> {
+  const proofs = [presentation.proof].flat().filter(Boolean) as Array<Record<string, unknown>>;
+  const proof = proofs.find((p) => p.verificationMethod === key.method.id) ?? proofs[0];
+  if (!proof || proof.type !== "DataIntegrityProof" || proof.cryptosuite !== "eddsa-rdfc-2022") {
+    return { verified: false, message: "The presentation's proof is not an eddsa-rdfc-2022 Data Integrity proof." };
+  }
+  if (proof.proofPurpose !== "authentication") {
+    return {
+      verified: false,
+      message: `The presentation's proof purpose is '${String(proof.proofPurpose)}', not authentication.`,
+    };
+  }
+  if (expected.challenge !== undefined && proof.challenge !== expected.challenge) {
+    return {
+      verified: false,
+      message: "The presentation was not made for this challenge (a replay, or another verifier's).",
+    };
+  }
+  if (expected.domain !== undefined && proof.domain !== expected.domain) {
+    return {
+      verified: false,
+      message: `The presentation was made for the domain '${String(proof.domain)}', not '${expected.domain}'.`,
+    };
+  }
+  const holder = presentation.holder;
+  const holderId = typeof holder === "string" ? holder : (holder as { id?: unknown } | undefined)?.id;
+  if (holderId !== undefined && holderId !== key.method.controller && holderId !== key.controller.id) {
+    return {
+      verified: false,
+      message: `The presentation was signed by ${key.method.controller}, not by its holder ${String(holderId)}.`,
+    };
+  }
+  const ok = await verifyEddsaRdfc2022Proof(
+    presentation,
+    proof,
+    await publicKeyBytes(key.method.publicKeyMultibase),
+    canonizer(),
+  );
+  return ok
+    ? { verified: true }
+    : {
+        verified: false,
+        message:
+          "The presentation's signature does not match: it was changed after signing, or signed with another key.",
+      };
+}

@@ -21,7 +21,7 @@ import { createDocumentLoader } from "./document-loader.ts";
 import { CredentialError } from "./errors.ts";
 import { decodeJwt, jwtClaimProblems, looksLikeJwt, verifyJwtSignature } from "./jwt.ts";
 import { publicKeyJwk } from "./keys.ts";
-import { verifyDataIntegrity } from "./proofs.ts";
+import { verifyDataIntegrity, verifyPresentationProof } from "./proofs.ts";
 import { type Resolve, type ResolvedKey, resolveVerificationMethod } from "./resolver.ts";
 import { validateClrCredential } from "./schema/clr.ts";
 import { validateOpenBadgeCredential } from "./schema/open-badges.ts";
@@ -162,6 +162,7 @@ export async function verifyCredential(
 export async function verifyPresentation(
   input: Uint8Array | string | Json,
   ports: VerifierPorts = {},
+  expected: { challenge?: string; domain?: string } = {},
 ): Promise<PresentationReport> {
   const parsed = await parseInput(input);
   if (parsed.kind !== "presentation") {
@@ -190,12 +191,41 @@ export async function verifyPresentation(
   if (credentials.length === 0 && checks.length === 0) {
     checks.push({ id: "format", status: "warning", message: "The presentation holds no credentials." });
   }
-  if (parsed.presentation.proof !== undefined) {
+  const presentationProof = asArray(parsed.presentation.proof).filter(isObject)[0];
+  if (!presentationProof) {
     checks.push({
       id: "proof",
-      status: "warning",
-      message: "The presentation's own proof (holder binding) is not checked; each credential is checked on its own.",
+      status: expected.challenge !== undefined ? "fail" : "warning",
+      message:
+        expected.challenge !== undefined
+          ? "A challenge was given, but the presentation is not signed by its holder."
+          : "The presentation is not signed, so nothing shows its holder presented it; each credential is checked on its own.",
     });
+  } else {
+    const methodId =
+      typeof presentationProof.verificationMethod === "string" ? presentationProof.verificationMethod : "";
+    let key: ResolvedKey | null = null;
+    try {
+      key = methodId ? await resolveVerificationMethod(methodId, ports.resolve) : null;
+    } catch (error) {
+      checks.push({ id: "issuer", status: "fail", message: (error as Error).message });
+    }
+    if (!key) {
+      checks.push({
+        id: "proof",
+        status: "fail",
+        message: `The holder's key ${methodId || "(none)"} cannot be resolved.`,
+      });
+    } else {
+      const result = await verifyPresentationProof(parsed.presentation, key, expected);
+      checks.push({
+        id: "proof",
+        status: result.verified ? "pass" : "fail",
+        message: result.verified
+          ? `The presentation is signed by its holder ${key.method.controller}.`
+          : (result.message as string),
+      });
+    }
   }
   const verified = checks.every((c) => c.status !== "fail") && credentials.every((c) => c.verified);
   return { verified, checks, credentials };

@@ -114,9 +114,10 @@ export async function verifyWithBank(
 export async function verifyPresentationWithBank(
   bank: IssuingBank,
   input: Uint8Array | string | Json,
+  expected: { challenge?: string; domain?: string } = {},
 ): Promise<PresentationReport> {
   try {
-    return await verifyPresentation(input, bankVerifierPorts(bank));
+    return await verifyPresentation(input, bankVerifierPorts(bank), expected);
   } catch (error) {
     throw asAppError(error);
   }

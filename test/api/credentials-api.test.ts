@@ -18,6 +18,9 @@ import {
   renderBadgeSvg,
   renderCertificatePdf,
 } from "../../src/credentials/baking/index.ts";
+import { signEddsaRdfc2022 } from "../../src/credentials/canonize/data-integrity-fast.ts";
+import { generateKeyPair, localSigner } from "../../src/credentials/keys.ts";
+import { canonizer } from "../../src/credentials/proofs.ts";
 import {
   A,
   achievement,
@@ -212,6 +215,43 @@ describe("the VC API", () => {
     const res = await call(h.app, "POST", "/credentials/verify", { body: { verifiableCredential: tampered } });
     expect(res.statusCode).toBe(400);
     expect(json(res).errors.map((e: { type: string }) => e.type)).toContain("proof");
+  });
+
+  it("checks a presentation's holder proof against the verifier's challenge and domain", async () => {
+    const material = await generateKeyPair();
+    const holder = `did:key:${material.publicKeyMultibase}`;
+    const signer = await localSigner(`${holder}#${material.publicKeyMultibase}`, material);
+    const vp = {
+      "@context": ["https://www.w3.org/ns/credentials/v2"],
+      type: ["VerifiablePresentation"],
+      holder,
+      verifiableCredential: [credentialA],
+    };
+    const signed = await signEddsaRdfc2022(
+      vp,
+      {
+        signer,
+        verificationMethod: signer.id,
+        proofPurpose: "authentication",
+        challenge: "c-123",
+        domain: "bank.test",
+      },
+      canonizer(),
+    );
+    const ask = (options: Record<string, string>, presentation: unknown = signed) =>
+      call(h.app, "POST", "/presentations/verify", { body: { verifiablePresentation: presentation, options } });
+    const good = await ask({ challenge: "c-123", domain: "bank.test" });
+    expect(good.statusCode, good.body).toBe(200);
+    expect(json(good).report.checks).toContainEqual(expect.objectContaining({ id: "proof", status: "pass" }));
+    const replayed = await ask({ challenge: "c-999", domain: "bank.test" });
+    expect(replayed.statusCode).toBe(400);
+    expect(
+      json(replayed)
+        .errors.map((e: { message: string }) => e.message)
+        .join(" "),
+    ).toMatch(/challenge/);
+    expect((await ask({ challenge: "c-123" }, { ...signed, holder: "did:example:someone-else" })).statusCode).toBe(400);
+    expect((await ask({ challenge: "c-123" }, vp)).statusCode).toBe(400); // unsigned, but a challenge was asked
   });
 
   it("verifies a presentation of the bank's credentials", async () => {

@@ -71,14 +71,15 @@ afterAll(async () => {
 });
 
 async function verdictOf(page: Page): Promise<{ verdict: string; checks: Array<{ id: string; status: string }> }> {
-  await page.waitForFunction(() => (document.getElementById("verdict")?.textContent ?? "").length > 0);
-  return page.evaluate(() => ({
-    verdict: document.getElementById("verdict")?.textContent ?? "",
-    checks: [...document.querySelectorAll("#checks li")].map((li) => ({
-      id: (li as HTMLElement).dataset.check ?? "",
-      status: li.className,
-    })),
-  }));
+  // Evaluated in the page; written as strings and plain shapes so the Node test needs no DOM typings.
+  await page.waitForFunction('(document.getElementById("verdict").textContent || "").length > 0');
+  const verdict = (await page.textContent("#verdict")) ?? "";
+  const checks = await page.$$eval(
+    "#checks li",
+    (items: Array<{ getAttribute(name: string): string | null; className: string }>) =>
+      items.map((li) => ({ id: li.getAttribute("data-check") ?? "", status: li.className })),
+  );
+  return { verdict, checks };
 }
 
 describe("the verify page", () => {

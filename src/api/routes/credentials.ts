@@ -208,7 +208,11 @@ export const publicCredentialRoutes =
         },
       },
       async (request, reply) => {
-        const report = await verifyPresentationWithBank(bank, request.body.verifiablePresentation as Json);
+        const options = (request.body.options ?? {}) as { challenge?: unknown; domain?: unknown };
+        const report = await verifyPresentationWithBank(bank, request.body.verifiablePresentation as Json, {
+          ...(typeof options.challenge === "string" ? { challenge: options.challenge } : {}),
+          ...(typeof options.domain === "string" ? { domain: options.domain } : {}),
+        });
         const all = {
           verified: report.verified,
           checks: [...report.checks, ...report.credentials.flatMap((c) => c.checks)],

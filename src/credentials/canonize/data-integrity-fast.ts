@@ -45,6 +45,9 @@ export interface SignEddsaRdfc2022Options {
   created?: string | Date;
   /** Default: "assertionMethod". */
   proofPurpose?: string;
+  /** For presentations: the verifier's challenge and domain, bound into the proof. */
+  challenge?: string;
+  domain?: string;
 }
 
 export interface EddsaRdfc2022Proof {
@@ -111,6 +114,8 @@ export async function signEddsaRdfc2022<T extends object>(
     verificationMethod: options.verificationMethod,
     cryptosuite: CRYPTOSUITE,
     proofPurpose: options.proofPurpose ?? "assertionMethod",
+    ...(options.challenge !== undefined ? { challenge: options.challenge } : {}),
+    ...(options.domain !== undefined ? { domain: options.domain } : {}),
   };
   const data = await hashData(unsecured, { "@context": secured["@context"], ...proof }, canonizer);
   const signature = await options.signer.sign({ data: new Uint8Array(data) });
