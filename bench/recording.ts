@@ -9,6 +9,13 @@
  *    report N recorded and no error;
  * 4. idempotent re-run: recordAchievements() of the same records again, which must report all unchanged.
  *
+ * Recording issues a credential per achievement (record + sign + store + status entry) as VC-JWT here.
+ * After it, the credential table must hold one credential per achievement, each with its status slot, and a
+ * random sample of 20 must pass the bank's verifier (`verifyWithBank`). On PostgreSQL the same N are then
+ * recorded again with eddsa-rdfc-2022 proofs into a fresh database on the same server
+ * (`benchDataIntegrity`), with the same checks. The end-to-end targets are absolute rates on PostgreSQL:
+ * at least 5,000 achievements/s with VC-JWT and 1,000/s with eddsa-rdfc-2022.
+ *
  * Every step samples the process's resident memory every 50 ms and keeps the peak. A CHECKPOINT before each
  * timed step keeps one step from paying for the dirty pages of the previous one.
  */
@@ -16,11 +23,14 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { type Kysely, sql } from "kysely";
+import pg from "pg";
 import type { AchievementRecord } from "../src/domain/schema/accounts.ts";
 import { OPERATOR } from "../src/services/actor.ts";
 import type { Bank } from "../src/services/bank.ts";
 import { importBundle } from "../src/services/bundle-import.ts";
+import type { ProofFormat } from "../src/services/issuance.ts";
 import { type RecordingReport, recordAchievements } from "../src/services/recording.ts";
+import { verifyWithBank } from "../src/services/verification.ts";
 import type { Database } from "../src/store/schema.ts";
 import { StatementProfiler, type StatementStats } from "./profile.ts";
 import type { BareRow } from "./workload.ts";
@@ -28,6 +38,10 @@ import type { BareRow } from "./workload.ts";
 export const BATCH_SIZE = 1000;
 /** The issue's target: bulk recording at least this share of the bare insert rate of the same database. */
 export const TARGET_RATIO = 0.3;
+/** The issue's end-to-end targets on PostgreSQL, in achievements (and credentials) per second. */
+export const E2E_TARGETS: Record<ProofFormat, number> = { jwt: 5000, "data-integrity": 1000 };
+/** Credentials drawn at random after a recording step and run through the bank's verifier. */
+export const VERIFY_SAMPLE = 20;
 const MiB = 1024 * 1024;
 
 export interface StepResult {
@@ -42,6 +56,31 @@ export interface StepResult {
   serverCpuSeconds: number | null;
   /** Statement breakdown, with --profile. */
   profile?: StatementStats[];
+  /**
+   * JavaScript heap still in use after a full garbage collection at the end of the step (its result, such as
+   * the recording report, still referenced), minus the same before it: what the step holds rather than
+   * streams. Only with --expose-gc (bench/run.ts's children); undefined otherwise.
+   */
+  heldMiB?: number;
+}
+
+/** What the credential table holds after a recording step, and how the sample verified. */
+export interface IssuanceCheck {
+  format: ProofFormat;
+  credentials: number;
+  sampled: number;
+  verified: number;
+  sampleSeconds: number;
+}
+
+/** The eddsa-rdfc-2022 recording into a fresh database (PostgreSQL). */
+export interface DataIntegrityResult {
+  importSeconds: number;
+  /** Resident memory just before the step. */
+  startRssMiB: number;
+  recording: StepResult;
+  check: IssuanceCheck;
+  targetMet: boolean;
 }
 
 export interface DatabaseResult {
@@ -58,6 +97,14 @@ export interface DatabaseResult {
   bare: StepResult;
   recording: StepResult;
   rerun: StepResult;
+  /** Resident memory just before the recording step. */
+  recordingStartRssMiB: number;
+  /** The credentials the recording step issued (VC-JWT). */
+  jwtCheck: IssuanceCheck;
+  /** Recording rate against the end-to-end VC-JWT target (meaningful on PostgreSQL). */
+  jwtTargetMet: boolean;
+  /** PostgreSQL: the same N recorded with eddsa-rdfc-2022 into a fresh database; or why not. */
+  dataIntegrity?: DataIntegrityResult | { skipped: string };
   ratio: number;
   targetMet: boolean;
   /** Bare CPU time / recording CPU time (Node plus server backends); null when the server's CPU is unknown. */
@@ -168,6 +215,57 @@ function describeErrors(report: RecordingReport): string {
 
 const checkpoint = (db: Kysely<Database>) => sql`checkpoint`.execute(db).catch(() => undefined);
 
+/** A full garbage collection when the process runs with --expose-gc (bench/run.ts's children do). */
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+const canCollect = () => typeof (globalThis as { gc?: unknown }).gc === "function";
+
+/** Heap in use after a full collection (MiB), when one can be forced. */
+function heapAfterCollection(): number | undefined {
+  if (!canCollect()) return undefined;
+  collect();
+  return process.memoryUsage().heapUsed / MiB;
+}
+
+/**
+ * After a recording step: the credential table holds exactly one credential per achievement, in the format
+ * asked for, each with its status slot (unique indexes keep slots and achievements distinct); and a random
+ * sample of them passes the bank's verifier, every check (proof, issuer, register, status, validity).
+ */
+async function checkIssuance(bank: Bank, n: number, format: ProofFormat): Promise<IssuanceCheck> {
+  const db = bank.db;
+  const { rows } = await sql<{ c: string; ok: string; a: string }>`
+    select (select count(*) from credential) as c,
+           (select count(*) from credential
+             where achievement_id is not null and status_list_id is not null and status_index is not null
+               and proof_format = ${format}) as ok,
+           (select count(*) from achievement) as a`.execute(db);
+  const counts = { credentials: Number(rows[0]?.c), ok: Number(rows[0]?.ok), achievements: Number(rows[0]?.a) };
+  check(
+    counts.credentials === counts.achievements && counts.ok === n && counts.achievements === n,
+    `the bank holds ${counts.credentials} credentials (${counts.ok} ${format} with an achievement and a status slot) for ${counts.achievements} achievements, not ${n} of each`,
+  );
+  const start = performance.now();
+  const { rows: sample } = await sql<{ id: string; document: string }>`
+    select id, document from credential order by random() limit ${VERIFY_SAMPLE}`.execute(db);
+  let verified = 0;
+  for (const { id, document } of sample) {
+    const report = await verifyWithBank(bank, document);
+    const failed = report.checks.filter((c) => c.status === "fail");
+    check(
+      report.verified && report.proofFormat === format,
+      `credential ${id} (${report.proofFormat}) does not verify: ${failed.map((c) => `${c.id}: ${c.message}`).join("; ")}`,
+    );
+    verified++;
+  }
+  return {
+    format,
+    credentials: counts.credentials,
+    sampled: sample.length,
+    verified,
+    sampleSeconds: (performance.now() - start) / 1000,
+  };
+}
+
 type BareTable = {
   bench_bare_achievement: BareRow & { id?: string; recorded_at?: string; revoked_at?: string | null };
 };
@@ -221,6 +319,7 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
       primary key (learner_id, id)
     )`.execute(db);
   await checkpoint(db);
+  collect();
   const startRssMiB = process.memoryUsage.rss() / MiB;
   const serverDb = o.serverCpu ? db : undefined;
   const bareStep = await timed(() => bareInsert(db, o.bare, o.progress), serverDb);
@@ -235,6 +334,8 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
   const profiler = o.profile ? new StatementProfiler() : null;
   const recordingDb = profiler ? db.withPlugin(profiler) : db;
   await checkpoint(db);
+  const recordingHeapBefore = heapAfterCollection();
+  const recordingStartRssMiB = process.memoryUsage.rss() / MiB;
   const recordStep = await timed(
     () =>
       recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
@@ -257,11 +358,14 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
     Number(counts.rows[0]?.a) === n && Number(counts.rows[0]?.e) === n,
     `the bank holds ${counts.rows[0]?.a} achievements and ${counts.rows[0]?.e} entries, not ${n} of each`,
   );
-  const recording = step(n, recordStep, profiler?.take());
+  const recording = step(n, recordStep, profiler?.take(), held(recordingHeapBefore));
   o.log(line("recording", recording, "achievements/s"));
+  const jwtCheck = await checkIssuance(bank, n, "jwt");
+  o.log(checkLine(jwtCheck));
 
   // 4. Idempotent re-run: every record is already there.
   await checkpoint(db);
+  collect();
   const rerunStep = await timed(
     () =>
       recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
@@ -294,20 +398,139 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
     bare,
     recording,
     rerun,
+    recordingStartRssMiB,
+    jwtCheck,
+    jwtTargetMet: recording.rate >= E2E_TARGETS.jwt,
     ratio,
     targetMet: ratio >= TARGET_RATIO,
     cpuRatio: cpuKnown ? work(bare) / work(recording) : null,
   };
 }
 
-function step(rows: number, t: Timed<unknown>, profile?: StatementStats[]): StepResult {
+function checkLine(c: IssuanceCheck): string {
+  return `   checked: ${c.credentials.toLocaleString("en-US")} ${c.format} credentials, one per achievement with its status slot; ${c.verified} of ${c.sampled} drawn at random pass verifyWithBank (${c.sampleSeconds.toFixed(1)} s)`;
+}
+
+export interface DataIntegrityOptions {
+  /** A bank on a fresh, empty database. */
+  bank: Bank;
+  catalogue: unknown;
+  records: AchievementRecord[];
+  learners: number;
+  profile: boolean;
+  serverCpu: boolean;
+  log: (line: string) => void;
+  progress: (step: string, done: number, total: number) => void;
+}
+
+/**
+ * The same N achievements recorded with eddsa-rdfc-2022 credentials into a fresh database: the catalogue
+ * imported first (not timed), then one timed recording step, checked as the VC-JWT one is.
+ */
+export async function benchDataIntegrity(o: DataIntegrityOptions): Promise<DataIntegrityResult> {
+  const { bank, records } = o;
+  const n = records.length;
+  const db = bank.db;
+  const imported = await timed(() => importBundle(db, OPERATOR, o.catalogue, "benchmark catalogue"));
+  const units = imported.value.units;
+  check(
+    units.approved === units.created && units.created > 0,
+    `the catalogue import approved ${units.approved} of ${units.created} units`,
+  );
+  o.log(`   fresh database for eddsa-rdfc-2022: catalogue imported in ${imported.seconds.toFixed(1)} s`);
+  const numbered = records.map((record, i) => ({ row: i + 1, record }));
+  const profiler = o.profile ? new StatementProfiler() : null;
+  const recordingDb = profiler ? db.withPlugin(profiler) : db;
+  await checkpoint(db);
+  const heapBefore = heapAfterCollection();
+  const startRssMiB = process.memoryUsage.rss() / MiB;
+  const recordStep = await timed(
+    () =>
+      recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
+        format: "data-integrity",
+        batchSize: BATCH_SIZE,
+        onProgress: (done, total) => o.progress("recording (eddsa-rdfc-2022)", done, total),
+      }),
+    o.serverCpu ? db : undefined,
+  );
+  const report = recordStep.value;
+  check(report.errors.length === 0, `recording (eddsa-rdfc-2022) reported ${describeErrors(report)}`);
+  check(report.recorded === n, `recording (eddsa-rdfc-2022) reported ${report.recorded} recorded, not ${n}`);
+  check(
+    report.learnersCreated === o.learners,
+    `recording (eddsa-rdfc-2022) opened ${report.learnersCreated} accounts, not ${o.learners}`,
+  );
+  const recording = step(n, recordStep, profiler?.take(), held(heapBefore));
+  o.log(line("recording (DI)", recording, "achievements/s"));
+  const checked = await checkIssuance(bank, n, "data-integrity");
+  o.log(checkLine(checked));
+  return {
+    importSeconds: imported.seconds,
+    startRssMiB,
+    recording,
+    check: checked,
+    targetMet: recording.rate >= E2E_TARGETS["data-integrity"],
+  };
+}
+
+/**
+ * A second, empty database on the server of `url` (its user needs CREATE DATABASE, as for the first), for the
+ * eddsa-rdfc-2022 run. `drop` waits for the bank's connections to go before dropping it.
+ */
+export async function siblingDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const target = new URL(url);
+  const name = `${target.pathname.slice(1) || "creditbank_bench"}_di`.replace(/[^a-z0-9_]/gi, "_");
+  const admin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  await admin((c) => c.query(`create database ${name}`));
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    drop: () =>
+      admin(async (client) => {
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await client.query<{ n: string }>(
+            "select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+            [name],
+          );
+          if (Number(rows[0]?.n) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      }),
+  };
+}
+
+/** Heap held by a step that just ended (its result still referenced by the caller), from the heap before it. */
+function held(before: number | undefined): number | undefined {
+  const after = before === undefined ? undefined : heapAfterCollection();
+  return before === undefined || after === undefined ? undefined : after - before;
+}
+
+function step(rows: number, t: Timed<unknown>, profile?: StatementStats[], heldMiB?: number): StepResult {
   const { seconds, cpuSeconds, serverCpuSeconds, peakRssMiB } = t;
   const rate = rows / seconds;
-  return { rows, seconds, rate, cpuSeconds, serverCpuSeconds, peakRssMiB, ...(profile ? { profile } : {}) };
+  return {
+    rows,
+    seconds,
+    rate,
+    cpuSeconds,
+    serverCpuSeconds,
+    peakRssMiB,
+    ...(profile ? { profile } : {}),
+    ...(heldMiB === undefined ? {} : { heldMiB }),
+  };
 }
 
 export const formatRate = (rate: number) => Math.round(rate).toLocaleString("en-US");
 
 function line(what: string, s: StepResult, unit: string): string {
-  return `   ${what.padEnd(18)} ${s.rows.toLocaleString("en-US").padStart(8)} in ${s.seconds.toFixed(2).padStart(7)} s  ${formatRate(s.rate).padStart(8)} ${unit.padEnd(15)} CPU ${s.cpuSeconds.toFixed(1).padStart(5)} s${s.serverCpuSeconds === null ? "" : ` + server ${s.serverCpuSeconds.toFixed(1)} s`}  peak RSS ${s.peakRssMiB.toFixed(0)} MiB`;
+  return `   ${what.padEnd(18)} ${s.rows.toLocaleString("en-US").padStart(8)} in ${s.seconds.toFixed(2).padStart(7)} s  ${formatRate(s.rate).padStart(8)} ${unit.padEnd(15)} CPU ${s.cpuSeconds.toFixed(1).padStart(5)} s${s.serverCpuSeconds === null ? "" : ` + server ${s.serverCpuSeconds.toFixed(1)} s`}  peak RSS ${s.peakRssMiB.toFixed(0)} MiB${s.heldMiB === undefined ? "" : `, heap held after ${s.heldMiB.toFixed(0)} MiB`}`;
 }

@@ -60,7 +60,7 @@ export type SubjectIdentity =
       kind: "hashed";
       identityType: "emailAddress" | "nationalIdentityNumber" | "studentId" | "identifier";
       value: string;
-      /** Fixed only in tests; otherwise 16 random bytes. */
+      /** Hex salt; when absent, 16 random bytes are drawn. */
       salt?: string;
     };
 

@@ -179,7 +179,7 @@ export async function verifyPresentationProof(
 ): Promise<ProofResult> {
   const proofs = [presentation.proof].flat().filter(Boolean) as Array<Record<string, unknown>>;
   const proof = proofs.find((p) => p.verificationMethod === key.method.id) ?? proofs[0];
-  if (!proof || proof.type !== "DataIntegrityProof" || proof.cryptosuite !== "eddsa-rdfc-2022") {
+  if (proof?.type !== "DataIntegrityProof" || proof.cryptosuite !== "eddsa-rdfc-2022") {
     return { verified: false, message: "The presentation's proof is not an eddsa-rdfc-2022 Data Integrity proof." };
   }
   if (proof.proofPurpose !== "authentication") {

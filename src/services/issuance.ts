@@ -4,7 +4,7 @@
  * inside the recording transaction, so an achievement and its credential are committed together or not
  * at all; the unique index on credential.achievement_id makes a re-run find what it already issued.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { signJwt } from "../credentials/jwt.ts";
 import type { Signer } from "../credentials/keys.ts";
@@ -135,13 +135,15 @@ export class IssuanceCatalogue {
   }
 }
 
-function subjectIdentity(identifiers: AchievementToIssue["identifiers"]): SubjectIdentity {
+/** The strongest identifier, hashed with the given salt. */
+function hashedIdentity(identifiers: AchievementToIssue["identifiers"], salt: string): SubjectIdentity {
   for (const kind of ["email", "national-id", "student-number"]) {
     const found = identifiers.find((i) => i.kind === kind);
-    if (found) return { kind: "hashed", identityType: IDENTITY_TYPES[kind] as "emailAddress", value: found.value };
+    if (found)
+      return { kind: "hashed", identityType: IDENTITY_TYPES[kind] as "emailAddress", value: found.value, salt };
   }
   const first = identifiers[0];
-  return { kind: "hashed", identityType: "identifier", value: first?.value ?? "" };
+  return { kind: "hashed", identityType: "identifier", value: first?.value ?? "", salt };
 }
 
 function addMonths(date: string, months: number): string {
@@ -174,7 +176,11 @@ export async function issueAchievementCredentials(
   if (items.length === 0) return [];
   const format = options.format ?? bank.config.credentialFormat;
   const byProvider = new Map<string, AchievementToIssue[]>();
-  for (const item of items) byProvider.set(item.providerId, [...(byProvider.get(item.providerId) ?? []), item]);
+  for (const item of items) {
+    const group = byProvider.get(item.providerId);
+    if (group) group.push(item);
+    else byProvider.set(item.providerId, [item]);
+  }
   const ids = new Map<AchievementToIssue, string>();
   const rows: CredentialInsert[] = [];
   const issuedAt = new Date().toISOString();
@@ -195,6 +201,8 @@ export async function issueAchievementCredentials(
     const signer = await bank.keys.signerFor(key);
     const issuer = await catalogue.issuer(tx, providerId);
     const slots = await allocateStatusSlots(tx, providerId, group.length, MIN_STATUS_LIST_BITS);
+    // One draw of random salts for the group: a call per credential costs more than the hashing.
+    const salts = randomBytes(16 * group.length);
     for (const [i, item] of group.entries()) {
       const slot = slots[i] as { listId: string; index: number };
       const achievement = await catalogue.achievement(tx, item.unitId, item.unitVersion);
@@ -207,7 +215,7 @@ export async function issueAchievementCredentials(
         achievement,
         subject: dids.has(item.learnerId)
           ? { kind: "did", did: dids.get(item.learnerId) as string }
-          : subjectIdentity(item.identifiers),
+          : hashedIdentity(item.identifiers, salts.subarray(16 * i, 16 * i + 16).toString("hex")),
         creditsEarned: item.credits,
         achievedOn: item.achievedOn,
         issuedAt,

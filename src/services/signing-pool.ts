@@ -3,10 +3,11 @@
  *
  * Why: signing is CPU work on the thread that runs everything else. Recording a file of achievements issues
  * one credential per achievement inside each batch's transaction, one after the other on the main thread:
- * an Ed25519 signature over a VC-JWT costs about 60 µs, and an eddsa-rdfc-2022 proof (canonicalization,
- * two SHA-256, Ed25519) several hundred, while the other cores stay idle. Spreading a batch's credentials
- * over workers uses them; bench/credentials.ts measures the pool against raw Ed25519 on the same workers.
- * Not wired into issuance yet (nothing imports this module but the benchmark).
+ * a VC-JWT costs about 100 µs of CPU (55 of them Ed25519), an eddsa-rdfc-2022 proof about 300 µs
+ * (canonicalization, two SHA-256, Ed25519), while the other core waits for the database or idles. Handing
+ * a batch's credentials to workers, and running the batch's achievement inserts while they sign, takes that
+ * off the path the batch waits on; bench/credentials.ts measures the pool against raw Ed25519 on the same
+ * workers. Not wired into issuance yet (nothing imports this module but the benchmark).
  *
  * What crosses between threads is kept small, because copying it is paid on the calling thread:
  * - VC-JWT signing: the calling thread turns each credential into its payload JSON (the one
@@ -26,7 +27,8 @@
  * issuing thread. Work is cut into chunks handed out to whichever worker is free, at most two chunks in
  * flight per worker; results come back in input order. Idle workers do not keep the process alive.
  *
- * Workers start from this same module (TypeScript, so through tsx's loader, registered in each worker).
+ * Workers start from this same module (TypeScript, so through tsx's loader, registered in each worker by a
+ * small bootstrap; the first job waits for the workers to load, about a second).
  */
 import { type KeyObject, sign, verify } from "node:crypto";
 import { availableParallelism } from "node:os";
