@@ -41,6 +41,8 @@ export function demoCommand(program: Command): void {
       console.log(`\nCredit Bank demo is running at ${url}`);
       console.log(`  API docs:  ${url}/docs     OpenAPI: ${url}/openapi.json`);
       console.log(`  Try:       curl ${url}/api/v1/units?limit=5`);
+      console.log(`  Verify:    ${url}/verify  (drop a credential, a badge image or a certificate PDF)`);
+      console.log(`  Issuers:   ${url}/.well-known/did.json and ${url}/issuers/<provider>/did.json`);
       console.log(`\nSign in (POST ${url}/api/v1/auth/login) with password '${DEMO_PASSWORD}' as:`);
       for (const a of report.accounts) console.log(`  ${a.role.padEnd(15)} ${a.email.padEnd(50)} ${a.what}`);
       console.log("\nPress Ctrl+C to stop.");
