@@ -164,3 +164,41 @@ describe("input that is not a credential", () => {
     await expect(verifyCredential(presentation)).rejects.toMatchObject({ code: "is-a-presentation" });
   });
 });
+
+describe("hostile input", () => {
+  const isReport = (r: unknown) =>
+    typeof r === "object" && r !== null && Array.isArray((r as { checks?: unknown }).checks);
+
+  it("any bytes: a report or a CredentialError with a code, never another exception", async () => {
+    const { default: fc } = await import("fast-check");
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (bytes) => {
+        try {
+          expect(isReport(await verifyCredential(bytes))).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CredentialError);
+          expect((error as CredentialError).code).toMatch(/^[a-z0-9-]+$/);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("any JSON shaped roughly like a credential: a report, never an exception", async () => {
+    const { default: fc } = await import("fast-check");
+    const base = JSON.parse(readFileSync(OB("simple.json"), "utf8"));
+    const anyJson = fc.jsonValue({ maxDepth: 4 });
+    const keys = Object.keys(base).concat(["credentialSubject", "proof", "credentialStatus", "issuer", "validFrom"]);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...keys), anyJson, async (key, value) => {
+        const report = await verifyCredential({ ...base, [key]: value }, ports).catch((e: unknown) => e);
+        if (report instanceof Error) {
+          expect(report).toBeInstanceOf(CredentialError);
+        } else {
+          expect(isReport(report)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
