@@ -59,54 +59,80 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
   },
 };
 
+/** What an error means to a client: status, code, sentence, details; null for a bug (a 500). */
+export interface ClientError {
+  status: number;
+  code: string;
+  message: string;
+  details?: ErrorDetail[];
+}
+
+/**
+ * Classifies any error a route can throw. Shared by every error shape the bank speaks (its own, and the
+ * Open Badges API's imsx_StatusInfo), so the two never disagree on what an error is.
+ */
+export function clientErrorOf(error: FastifyError | AppError | Error): ClientError | null {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  const fe = error as FastifyError;
+  if (fe.validation) {
+    const details: ErrorDetail[] = fe.validation.map((v) => {
+      const params = v.params as Record<string, unknown>;
+      const base = v.instancePath ?? "";
+      if (v.keyword === "required")
+        return { path: `${base}/${String(params.missingProperty)}`, message: "is required but missing" };
+      if (v.keyword === "additionalProperties")
+        return { path: `${base}/${String(params.additionalProperty)}`, message: "is not a known property here" };
+      if (v.keyword === "enum")
+        return { path: base, message: `must be one of: ${(params.allowedValues as unknown[]).join(", ")}` };
+      return { path: base, message: v.message ?? "is invalid" };
+    });
+    const where = fe.validationContext ?? "body";
+    return {
+      status: 400,
+      code: "invalid-request",
+      message: `The request ${where} is not valid: ${details.map((d) => `${d.path || where} ${d.message}`).join("; ")}.`,
+      details,
+    };
+  }
+  // PostgreSQL refusing a character (a last line of defence; input validation refuses them first).
+  if (fe.code === "22021" || fe.code === "22P05") {
+    return {
+      status: 400,
+      code: "invalid-characters",
+      message: "The request contains characters that cannot be stored as text.",
+    };
+  }
+  // Two requests wrote the same natural key at once and this one lost.
+  if (fe.code === "23505") {
+    return {
+      status: 409,
+      code: "concurrent-change",
+      message: "Someone else changed the same record at the same moment; try again.",
+    };
+  }
+  const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
+  if (known) return { ...known };
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, code: "bad-request", message: fe.message };
+  }
+  return null;
+}
+
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; it has been logged.";
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
-    if (error instanceof AppError) {
-      return reply.status(error.status).send(body(error.code, error.message, error.details));
-    }
-    const fe = error as FastifyError;
-    if (fe.validation) {
-      const details: ErrorDetail[] = fe.validation.map((v) => {
-        const params = v.params as Record<string, unknown>;
-        const base = v.instancePath ?? "";
-        if (v.keyword === "required")
-          return { path: `${base}/${String(params.missingProperty)}`, message: "is required but missing" };
-        if (v.keyword === "additionalProperties")
-          return { path: `${base}/${String(params.additionalProperty)}`, message: "is not a known property here" };
-        if (v.keyword === "enum")
-          return { path: base, message: `must be one of: ${(params.allowedValues as unknown[]).join(", ")}` };
-        return { path: base, message: v.message ?? "is invalid" };
-      });
-      const where = fe.validationContext ?? "body";
-      return reply
-        .status(400)
-        .send(
-          body(
-            "invalid-request",
-            `The request ${where} is not valid: ${details.map((d) => `${d.path || where} ${d.message}`).join("; ")}.`,
-            details,
-          ),
-        );
-    }
-    // PostgreSQL refusing a character (a last line of defence; input validation refuses them first).
-    if (fe.code === "22021" || fe.code === "22P05") {
-      return reply
-        .status(400)
-        .send(body("invalid-characters", "The request contains characters that cannot be stored as text."));
-    }
-    // Two requests wrote the same natural key at once and this one lost.
-    if (fe.code === "23505") {
-      return reply
-        .status(409)
-        .send(body("concurrent-change", "Someone else changed the same record at the same moment; try again."));
-    }
-    const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
-    if (known) return reply.status(known.status).send(body(known.code, known.message));
-    if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send(body("bad-request", fe.message));
-    }
+    const known = clientErrorOf(error);
+    if (known) return reply.status(known.status).send(body(known.code, known.message, known.details));
     request.log.error({ err: error }, "unexpected error");
-    return reply.status(500).send(body("internal-error", "Something went wrong on our side; it has been logged."));
+    return reply.status(500).send(body("internal-error", INTERNAL_ERROR_MESSAGE));
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body("route-not-found", `There is no ${request.method} ${request.url.split("?")[0]} here.`));

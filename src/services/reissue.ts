@@ -6,7 +6,7 @@
  * finishes only what is left.
  */
 import { randomUUID } from "node:crypto";
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { insertAchievements, insertEntries } from "../store/accounts-repo.ts";
 import { type Actor, assertActsForProvider } from "./actor.ts";
 import { changeStatus, credentialUuid } from "./credential-status.ts";
@@ -69,30 +69,26 @@ const failure = (row: number, credential: string, error: unknown): BulkOutcome =
   return { row, credential, status: "error", code: error.code, message: error.message };
 };
 
-/** Revokes every listed credential (final). Already revoked: unchanged. */
-export async function bulkRevoke(bank: IssuingBank, actor: Actor, items: unknown[]): Promise<BulkReport> {
+/**
+ * Runs `work` on each item in turn: an item of the wrong shape, or one whose work is refused with an
+ * AppError, becomes an error row, and the others go on.
+ */
+async function eachItem<T extends TSchema>(
+  items: unknown[],
+  schema: T,
+  work: (row: number, item: Static<T>) => Promise<BulkOutcome>,
+): Promise<BulkReport> {
   const outcomes: BulkOutcome[] = [];
   for (const [row, raw] of items.entries()) {
-    const problems = schemaProblems(RevokeItem, raw);
     const label = String((raw as { credential?: unknown })?.credential ?? "");
-    if (problems.length > 0) {
-      outcomes.push({
-        row,
-        credential: label,
-        status: "error",
-        code: "invalid-field",
-        message: `${problems[0]?.path || "the row"} ${problems[0]?.message}`,
-      });
+    const [problem] = schemaProblems(schema, raw);
+    if (problem) {
+      const message = `${problem.path || "the row"} ${problem.message}`;
+      outcomes.push({ row, credential: label, status: "error", code: "invalid-field", message });
       continue;
     }
-    const item = raw as RevokeItem;
     try {
-      const result = await changeStatus(bank, actor, item.credential, "revoke", item.reason);
-      outcomes.push({
-        row,
-        credential: `urn:uuid:${result.credentialId}`,
-        status: result.changed ? "revoked" : "unchanged",
-      });
+      outcomes.push(await work(row, raw as Static<T>));
     } catch (error) {
       outcomes.push(failure(row, label, error));
     }
@@ -100,35 +96,23 @@ export async function bulkRevoke(bank: IssuingBank, actor: Actor, items: unknown
   return report(outcomes);
 }
 
+/** Revokes every listed credential (final). Already revoked: unchanged. */
+export function bulkRevoke(bank: IssuingBank, actor: Actor, items: unknown[]): Promise<BulkReport> {
+  return eachItem(items, RevokeItem, async (row, item) => {
+    const result = await changeStatus(bank, actor, item.credential, "revoke", item.reason);
+    return { row, credential: `urn:uuid:${result.credentialId}`, status: result.changed ? "revoked" : "unchanged" };
+  });
+}
+
 /** Revokes and reissues every listed achievement credential, with lineage both ways. */
-export async function bulkReissue(
+export function bulkReissue(
   bank: IssuingBank,
   actor: Actor,
   items: unknown[],
   options: { format?: ProofFormat } = {},
 ): Promise<BulkReport> {
   const catalogue = new IssuanceCatalogue(bank.keys);
-  const outcomes: BulkOutcome[] = [];
-  for (const [row, raw] of items.entries()) {
-    const problems = schemaProblems(ReissueItem, raw);
-    const label = String((raw as { credential?: unknown })?.credential ?? "");
-    if (problems.length > 0) {
-      outcomes.push({
-        row,
-        credential: label,
-        status: "error",
-        code: "invalid-field",
-        message: `${problems[0]?.path || "the row"} ${problems[0]?.message}`,
-      });
-      continue;
-    }
-    try {
-      outcomes.push(await reissueOne(bank, actor, catalogue, row, raw as ReissueItem, options.format));
-    } catch (error) {
-      outcomes.push(failure(row, label, error));
-    }
-  }
-  return report(outcomes);
+  return eachItem(items, ReissueItem, (row, item) => reissueOne(bank, actor, catalogue, row, item, options.format));
 }
 
 async function reissueOne(

@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Bank } from "../../services/bank.ts";
-import { AppError, type ErrorDetail } from "../../services/errors.ts";
+import type { AppError, ErrorDetail } from "../../services/errors.ts";
 import {
   DEFAULT_PAGE_SIZE,
   getProfile,
@@ -22,6 +22,7 @@ import {
   upsertCredential,
 } from "../../services/ob-api.ts";
 import { EVERYONE, TOKEN_ENDPOINT } from "../access-control.ts";
+import { clientErrorOf, INTERNAL_ERROR_MESSAGE } from "../errors.ts";
 
 export const OB_API_PREFIX = "/ims/ob/v3p0";
 const LEARNER = ["learner"] as const;
@@ -91,46 +92,6 @@ export function imsxStatusInfo(
   };
 }
 
-const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: {
-    status: 400,
-    code: "malformed-json",
-    message: "The request body is not valid JSON.",
-  },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
-    code: "malformed-json",
-    message: "The request body is empty but JSON was announced.",
-  },
-  FST_ERR_CTP_BODY_TOO_LARGE: {
-    status: 413,
-    code: "body-too-large",
-    message: "The request body is larger than this bank accepts.",
-  },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: 415,
-    code: "unsupported-media-type",
-    message: "Send a credential as application/json or a compact JWS as text/plain.",
-  },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    status: 400,
-    code: "invalid-content-length",
-    message: "The Content-Length header does not match the body.",
-  },
-};
-
-function validationDetails(fe: FastifyError): ErrorDetail[] {
-  return (fe.validation ?? []).map((v) => {
-    const params = v.params as Record<string, unknown>;
-    const base = v.instancePath ?? "";
-    if (v.keyword === "required")
-      return { path: `${base}/${String(params.missingProperty)}`, message: "is required but missing" };
-    if (v.keyword === "additionalProperties")
-      return { path: `${base}/${String(params.additionalProperty)}`, message: "is not a known property here" };
-    return { path: base, message: v.message ?? "is invalid" };
-  });
-}
-
 function sendImsx(
   reply: FastifyReply,
   status: number,
@@ -147,32 +108,22 @@ function sendImsx(
 }
 
 function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof AppError) return sendImsx(reply, error.status, error.code, error.message, error.details);
-  const fe = error as FastifyError;
-  if (fe.validation) {
-    const where = fe.validationContext ?? "body";
-    const details = validationDetails(fe);
-    const uniq = [...new Set(details.map((d) => `${d.path || where} ${d.message}`))];
-    return sendImsx(reply, 400, "invalid-request", `The request ${where} is not valid: ${uniq.join("; ")}.`, [], where);
+  const known = clientErrorOf(error);
+  if (!known) {
+    request.log.error({ err: error }, "unexpected error");
+    return sendImsx(reply, 500, "internal-error", INTERNAL_ERROR_MESSAGE);
   }
-  if (fe.code === "22021" || fe.code === "22P05") {
-    return sendImsx(reply, 400, "invalid-characters", "The request contains characters that cannot be stored as text.");
+  if (known.code === "unsupported-media-type") {
+    return sendImsx(reply, 415, known.code, "Send a credential as application/json or a compact JWS as text/plain.");
   }
-  if (fe.code === "23505") {
-    return sendImsx(
-      reply,
-      409,
-      "concurrent-change",
-      "Someone else stored the same credential at the same moment; try again.",
-    );
+  if (known.code === "invalid-request") {
+    const where = (error as FastifyError).validationContext ?? "body";
+    return sendImsx(reply, 400, known.code, known.message, [], where);
   }
-  const known = fe.code ? FRAMEWORK_ERRORS[fe.code] : undefined;
-  if (known) return sendImsx(reply, known.status, known.code, known.message);
-  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return sendImsx(reply, fe.statusCode, "bad-request", fe.message);
+  if (known.code === "concurrent-change") {
+    return sendImsx(reply, 409, known.code, "Someone else stored the same credential at the same moment; try again.");
   }
-  request.log.error({ err: error }, "unexpected error");
-  return sendImsx(reply, 500, "internal-error", "Something went wrong on our side; it has been logged.");
+  return sendImsx(reply, known.status, known.code, known.message, known.details);
 }
 
 // ── the service description document ───────────────────────────────────────────────────────────
