@@ -18,6 +18,7 @@
  */
 import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import type { JWK } from "jose";
+import { jsonText } from "./json-text.ts";
 import { jwtClaims, verifyJwtSignature } from "./jwt.ts";
 
 type Credential = Record<string, unknown>;
@@ -37,7 +38,8 @@ export function jwtHeaderSegment(kid: string): string {
 
 /** The JWT payload `signJwt` signs for a credential (the credential plus its registered claims), as JSON. */
 export function jwtPayloadJson(credential: Credential): string {
-  return JSON.stringify({ ...credential, ...jwtClaims(credential) });
+  // jsonText is JSON.stringify that copies in the texts of the parts credentials share (src/credentials/json-text.ts).
+  return jsonText({ ...credential, ...jwtClaims(credential) });
 }
 
 /** The compact JWS for a payload made by `jwtPayloadJson`, signed with an Ed25519 private key. */

@@ -6,7 +6,7 @@
  * All signing goes through the `Signer` interface, the same shape the Digital Bazaar suites take, so a
  * hardware or cloud key store can stand in for the local signer without touching issuance.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, type KeyObject, randomBytes } from "node:crypto";
 import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { createKeyObjectSigner, ed25519KeyObjects } from "./canonize/data-integrity-fast.ts";
 import { CredentialError } from "./errors.ts";
@@ -16,6 +16,12 @@ export interface Signer {
   readonly id: string;
   readonly algorithm: "Ed25519";
   sign(input: { data: Uint8Array }): Promise<Uint8Array>;
+  /**
+   * The secret key, for a key held in this process only: bulk issuance hands it to worker threads to sign
+   * there (src/services/signing-pool.ts). A signer backed by a hardware or cloud key store leaves it out,
+   * and everything it signs is signed through `sign`.
+   */
+  readonly privateKey?: KeyObject;
 }
 
 export interface KeyPairMaterial {

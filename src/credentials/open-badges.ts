@@ -3,8 +3,10 @@
  * `OpenBadgeCredential` the bank issues for an achievement, with the unit version as its `Achievement`.
  * Pure construction from facts the services have already resolved; nothing here reads the database.
  */
+
 import { createHash, randomBytes } from "node:crypto";
 import { OB_CONTEXT, VC_V2_CONTEXT } from "./document-loader.ts";
+import { sharePart } from "./json-text.ts";
 import type { StatusEntry } from "./status-list.ts";
 
 export const OB_CREDENTIAL_CONTEXTS = [VC_V2_CONTEXT, OB_CONTEXT] as const;
@@ -105,6 +107,20 @@ export function identityObject(subject: Extract<SubjectIdentity, { kind: "hashed
 const dateTime = (date: string): string => (date.length === 10 ? `${date}T00:00:00Z` : date);
 
 export function achievementDocument(facts: AchievementFacts, creator?: IssuerProfile): Record<string, unknown> {
+  if (creator) return buildAchievementDocument(facts, creator);
+  // Every credential of a unit version carries the same document: made once, frozen, its JSON text kept.
+  let document = achievementDocuments.get(facts);
+  if (!document) {
+    document = sharePart(buildAchievementDocument(facts));
+    achievementDocuments.set(facts, document);
+  }
+  return document;
+}
+
+const achievementDocuments = new WeakMap<AchievementFacts, Record<string, unknown>>();
+const profileDocuments = new WeakMap<IssuerProfile, Record<string, unknown>>();
+
+function buildAchievementDocument(facts: AchievementFacts, creator?: IssuerProfile): Record<string, unknown> {
   return {
     id: facts.id,
     type: ["Achievement"],
@@ -127,13 +143,21 @@ export function achievementDocument(facts: AchievementFacts, creator?: IssuerPro
   };
 }
 
-export const profileDocument = (issuer: IssuerProfile): Record<string, unknown> => ({
-  id: issuer.id,
-  type: ["Profile"],
-  name: issuer.name,
-  ...(issuer.url ? { url: issuer.url } : {}),
-  ...(issuer.description ? { description: issuer.description } : {}),
-});
+/** The issuer's Profile as a credential carries it; made once per profile, frozen, its JSON text kept. */
+export function profileDocument(issuer: IssuerProfile): Record<string, unknown> {
+  let document = profileDocuments.get(issuer);
+  if (!document) {
+    document = sharePart({
+      id: issuer.id,
+      type: ["Profile"],
+      name: issuer.name,
+      ...(issuer.url ? { url: issuer.url } : {}),
+      ...(issuer.description ? { description: issuer.description } : {}),
+    });
+    profileDocuments.set(issuer, document);
+  }
+  return document;
+}
 
 /** The unsigned OpenBadgeCredential. */
 export function openBadgeCredential(input: OpenBadgeInput): Record<string, unknown> {

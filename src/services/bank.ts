@@ -9,11 +9,17 @@ import { ensureUser } from "./access.ts";
 import { OPERATOR } from "./actor.ts";
 import { importBundle } from "./bundle-import.ts";
 import { BANK_ISSUER, KeyRing, loadMasterKey } from "./issuers.ts";
+import { BulkSigning } from "./signing-pool.ts";
+import { StatusSlotReserve } from "./status-slots.ts";
 
 export interface Bank extends OpenDatabase {
   config: Config;
   /** Issuers' DIDs, keys and signers. */
   keys: KeyRing;
+  /** Worker threads that sign in bulk; started by the first bulk recording, stopped by `close`. */
+  signing: BulkSigning;
+  /** Status-list slots set aside ahead of recording batches. */
+  slots: StatusSlotReserve;
 }
 
 export interface OpenBankOptions {
@@ -48,5 +54,16 @@ export async function openBank(config: Config, options: OpenBankOptions = {}): P
     await opened.close();
     throw error;
   }
-  return { ...opened, config, keys };
+  const signing = new BulkSigning();
+  return {
+    ...opened,
+    config,
+    keys,
+    signing,
+    slots: new StatusSlotReserve(),
+    close: async () => {
+      await signing.close();
+      await opened.close();
+    },
+  };
 }

@@ -28,7 +28,7 @@ import {
   insertLearners,
 } from "../store/accounts-repo.ts";
 import { type Db, loadFrameworks, loadProviders, type ProviderWithAccreditations } from "../store/catalogue-repo.ts";
-import { credentialsByAchievement } from "../store/credentials-repo.ts";
+import { type CredentialRow, credentialsByAchievement } from "../store/credentials-repo.ts";
 import type { Actor } from "./actor.ts";
 import { today } from "./catalogue-context.ts";
 import { contentHash } from "./hashing.ts";
@@ -36,8 +36,11 @@ import {
   type AchievementToIssue,
   IssuanceCatalogue,
   type IssuingBank,
-  issueAchievementCredentials,
+  loadIssuingContext,
   type ProofFormat,
+  planCredentials,
+  signPlanned,
+  storePlanned,
 } from "./issuance.ts";
 import { schemaProblems } from "./validation.ts";
 
@@ -197,15 +200,23 @@ interface CheckedRow {
   hash: string;
 }
 
-/** Records one batch in one transaction. Rows with errors are reported and skipped; the rest go in. */
-export async function recordBatch(
+/** A batch checked and ready to write: the rows that passed, and the report so far (their errors). */
+interface CheckedBatch {
+  report: RecordingReport;
+  checked: CheckedRow[];
+}
+
+/**
+ * Checks one batch's rows (shape, permission, unit version in force, accreditation, date, identifiers)
+ * without writing anything; rows with errors are reported and left out.
+ */
+async function checkBatch(
   bank: IssuingBank,
   actor: Actor,
   batch: NumberedRecord[],
   catalogue: RecordingCatalogue,
-  on: string = today(),
-  format?: ProofFormat,
-): Promise<RecordingReport> {
+  on: string,
+): Promise<CheckedBatch> {
   const db = bank.db;
   const report: RecordingReport = {
     rows: batch.length,
@@ -320,7 +331,26 @@ export async function recordBatch(
       }),
     });
   }
+  return { report, checked };
+}
+
+/**
+ * Writes a checked batch in one transaction: accounts, achievements, deposits and credentials. Status
+ * slots for the credentials are set aside first, outside the transaction (src/services/status-slots.ts).
+ */
+async function writeBatch(
+  bank: IssuingBank,
+  actor: Actor,
+  { report, checked }: CheckedBatch,
+  catalogue: RecordingCatalogue,
+  format: ProofFormat | undefined,
+): Promise<RecordingReport> {
   if (checked.length === 0) return report;
+  if (bank.slots) {
+    const perProvider = new Map<string, number>();
+    for (const c of checked) perProvider.set(c.record.provider, (perProvider.get(c.record.provider) ?? 0) + 1);
+    for (const [provider, count] of perProvider) await bank.slots.reserve(bank.db, provider, count);
+  }
 
   // Optimistic concurrency: if another writer opened an account for the same new person, or recorded
   // the same achievement, meanwhile, an insert hits a unique key; the batch is rolled back and run again.
@@ -332,7 +362,7 @@ export async function recordBatch(
     report.errors = [...validationErrors];
     report.results = [];
     try {
-      await writeBatch(bank, actor, checked, report, catalogue, format);
+      await writeInTransaction(bank, actor, checked, report, catalogue, format);
       break;
     } catch (error) {
       // Another writer took an identifier or an achievement key first: run the batch again, it will
@@ -351,7 +381,7 @@ const UNIQUE_VIOLATION = "23505";
 /** Stored identifiers were normalised on the way in, so their key is computed the same way. */
 const keyOf = (id: IdentifierRow): string => identifierKey(id as NormalizedIdentifier);
 
-async function writeBatch(
+async function writeInTransaction(
   bank: IssuingBank,
   actor: Actor,
   checked: CheckedRow[],
@@ -502,8 +532,6 @@ async function writeBatch(
       report.results.push({ row: c.row, status: "recorded", achievementId, learnerId, credentialId: "" });
       toIssue.push(issueItem(c, achievementId, learnerId));
     }
-    await insertAchievements(tx, inserts);
-    await insertEntries(tx, entries);
 
     // 5. Repeats: the same content is "unchanged"; different content under the same key is a conflict.
     const unchanged: Array<{ c: CheckedRow; achievementId: string; learnerId: string }> = [];
@@ -527,25 +555,41 @@ async function writeBatch(
     // 6. Credentials: one per new achievement, and one for any earlier achievement that lacks it (a bank
     // upgraded from before credentials existed), all in this transaction.
     const earlier = unchanged.filter((u) => existing.has(keyOfRow(u.c)));
-    const held = await credentialsByAchievement(
-      tx,
-      earlier.map((u) => u.achievementId),
-    );
+    const held =
+      earlier.length > 0
+        ? await credentialsByAchievement(
+            tx,
+            earlier.map((u) => u.achievementId),
+          )
+        : new Map<string, CredentialRow>();
     const queued = new Set(toIssue.map((t) => t.achievementId));
     for (const u of earlier) {
       if (held.has(u.achievementId) || queued.has(u.achievementId)) continue;
       queued.add(u.achievementId);
       toIssue.push(issueItem(u.c, u.achievementId, u.learnerId));
     }
-    const credentialIds = await issueAchievementCredentials(tx, bank, catalogue.issuance, toIssue, {
+    const context = await loadIssuingContext(tx, bank, catalogue.issuance, toIssue, {
       ...(format ? { format } : {}),
       actorLabel: actor.label,
     });
-    const byAchievement = new Map<string, string>(toIssue.map((t, i) => [t.achievementId, credentialIds[i] as string]));
+    // The achievements and deposits go to the database while the credentials are built and signed (in
+    // worker threads when a bulk run started them): the three overlap instead of taking turns.
+    const written = insertAchievements(tx, inserts).then(() => insertEntries(tx, entries));
+    written.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let the insert leave before the CPU work
+    const plan = planCredentials(bank, context, toIssue);
+    const [documents] = await Promise.all([signPlanned(bank, plan), written]);
+    const credentialIds = await storePlanned(tx, plan, documents);
+    const byAchievement = new Map<string, string>(
+      plan.rows.map((r, i) => [r.achievement_id as string, credentialIds[i] as string]),
+    );
     for (const [id, row] of held) byAchievement.set(id, row.id);
     for (const r of report.results) r.credentialId = byAchievement.get(r.achievementId) ?? "";
   });
 }
+
+/** A run of at least this many records signs its credentials in worker threads (they take a second to start). */
+const SIGN_IN_WORKERS_FROM = 5000;
 
 /** A run that records at least this many achievements refreshes the account tables' statistics. */
 const ANALYZE_AFTER_ROWS = 10_000;
@@ -555,6 +599,8 @@ export interface RecordOptions {
   on?: string;
   /** Proof format of the credentials issued (default: the bank's CREDENTIAL_FORMAT). */
   format?: ProofFormat;
+  /** Sign in the bank's worker threads (default: for runs of 5,000 records or more). */
+  signInWorkers?: boolean;
   /** Called after every batch with the number of rows processed so far. */
   onProgress?: (processed: number, total: number) => void;
 }
@@ -567,18 +613,38 @@ export async function recordAchievements(
   opts: RecordOptions = {},
 ): Promise<RecordingReport> {
   const batchSize = opts.batchSize ?? 1000;
+  const on = opts.on ?? today();
+  if (opts.signInWorkers ?? records.length >= SIGN_IN_WORKERS_FROM) bank.signing?.start();
   const catalogue = await RecordingCatalogue.load(bank);
   const total: RecordingReport = { rows: 0, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
-  for (let i = 0; i < records.length; i += batchSize) {
-    const r = await recordBatch(bank, actor, records.slice(i, i + batchSize), catalogue, opts.on, opts.format);
+  const add = (r: RecordingReport) => {
     total.rows += r.rows;
     total.recorded += r.recorded;
     total.unchanged += r.unchanged;
     total.learnersCreated += r.learnersCreated;
     total.errors.push(...r.errors);
     total.results.push(...r.results);
-    opts.onProgress?.(Math.min(i + batchSize, records.length), records.length);
+  };
+  // One batch is written while the next is checked: checking is CPU work on this thread, writing mostly
+  // waits for the database and the signing workers. Writes stay one at a time, in order, so batches never
+  // contend for the same new learner or status list, and a crash loses at most the batch being written.
+  let writing: Promise<void> = Promise.resolve();
+  for (let i = 0; i < records.length; i += batchSize) {
+    const checked = await checkBatch(bank, actor, records.slice(i, i + batchSize), catalogue, on).catch(
+      async (error: unknown) => {
+        await writing.catch(() => undefined);
+        throw error;
+      },
+    );
+    await writing;
+    const processed = Math.min(i + batchSize, records.length);
+    writing = writeBatch(bank, actor, checked, catalogue, opts.format).then((r) => {
+      add(r);
+      opts.onProgress?.(processed, records.length);
+    });
+    writing.catch(() => undefined); // awaited at the next batch or below
   }
+  await writing;
   // After a large load the planner's statistics are stale (PGlite never refreshes them by itself).
   if (total.recorded >= ANALYZE_AFTER_ROWS) await analyzeAccountTables(bank.db);
   return total;

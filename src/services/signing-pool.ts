@@ -7,7 +7,7 @@
  * (canonicalization, two SHA-256, Ed25519), while the other core waits for the database or idles. Handing
  * a batch's credentials to workers, and running the batch's achievement inserts while they sign, takes that
  * off the path the batch waits on; bench/credentials.ts measures the pool against raw Ed25519 on the same
- * workers. Not wired into issuance yet (nothing imports this module but the benchmark).
+ * workers.
  *
  * What crosses between threads is kept small, because copying it is paid on the calling thread:
  * - VC-JWT signing: the calling thread turns each credential into its payload JSON (the one
@@ -23,12 +23,14 @@
  * - Raw Ed25519 over bytes, both ways: the yardstick for the above, and for signers of other documents.
  *
  * The private key goes to the workers as a node:crypto KeyObject with each job (KeyObjects can be posted to
- * workers), so this serves local keys only; a Signer backed by a hardware or cloud key store stays on the
- * issuing thread. Work is cut into chunks handed out to whichever worker is free, at most two chunks in
+ * workers), so this serves local keys only (a Signer with its `privateKey`); a Signer backed by a hardware or
+ * cloud key store stays on the issuing thread. Work is cut into chunks handed out to whichever worker is free, at most two chunks in
  * flight per worker; results come back in input order. Idle workers do not keep the process alive.
  *
  * Workers start from this same module (TypeScript, so through tsx's loader, registered in each worker by a
- * small bootstrap; the first job waits for the workers to load, about a second).
+ * small bootstrap; the first job waits for the workers to load, about a second). A bank holds one pool,
+ * started by the first bulk run that asks for it (`BulkSigning`) and stopped when the bank closes; issuance
+ * (src/services/issuance.ts) signs through it when it is running and the key is local.
  */
 import { type KeyObject, sign, verify } from "node:crypto";
 import { availableParallelism } from "node:os";
@@ -224,6 +226,11 @@ export class SigningPool {
     })) as Promise<boolean[]>;
   }
 
+  /** Whether a worker has died: the pool then refuses all work, and callers sign on their own thread. */
+  get broken(): boolean {
+    return this.failed !== null;
+  }
+
   /** Stops the workers; jobs not finished are rejected. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -297,5 +304,33 @@ export class SigningPool {
       slot.inFlight.clear();
       slot.worker.unref();
     }
+  }
+}
+
+/**
+ * The bank's signing pool, started on demand: workers cost about a second to load and a few MiB each, which
+ * only bulk work repays, so nothing starts them until a bulk run asks (`start`), and issuance uses them only
+ * once they are running (`running`).
+ */
+export class BulkSigning {
+  private pool: SigningPool | null = null;
+
+  constructor(private readonly options: SigningPoolOptions = {}) {}
+
+  /** Starts the workers (idempotent); they load while the caller goes on. */
+  start(): SigningPool {
+    this.pool ??= new SigningPool(this.options);
+    return this.pool;
+  }
+
+  /** The pool when a bulk run has started it and no worker has died, else null. */
+  get running(): SigningPool | null {
+    return this.pool && !this.pool.broken ? this.pool : null;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
   }
 }

@@ -207,7 +207,12 @@ export async function verifyEddsaRdfc2022Proof(
 export function createKeyObjectSigner(
   id: string,
   privateKey: KeyObject,
-): { id: string; algorithm: "Ed25519"; sign(input: { data: Uint8Array }): Promise<Uint8Array> } {
+): {
+  id: string;
+  algorithm: "Ed25519";
+  sign(input: { data: Uint8Array }): Promise<Uint8Array>;
+  privateKey: KeyObject;
+} {
   if (privateKey.type !== "private" || privateKey.asymmetricKeyType !== "ed25519") {
     throw new CredentialError("invalid-key", "An Ed25519 private key is required.");
   }
@@ -215,6 +220,7 @@ export function createKeyObjectSigner(
     id,
     algorithm: "Ed25519",
     sign: async ({ data }) => new Uint8Array(sign(null, data, privateKey)),
+    privateKey,
   };
 }
 
