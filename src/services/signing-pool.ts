@@ -36,15 +36,7 @@ import { type KeyObject, sign, verify } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { JWK } from "jose";
-import { createKeyObjectSigner } from "../credentials/canonize/data-integrity-fast.ts";
-import { decodeJwt } from "../credentials/jwt.ts";
-import {
-  ed25519PublicKeyOfJwk,
-  jwtPayloadJson,
-  signJwtPayload,
-  verifyJwtSignatureFast,
-} from "../credentials/jwt-fast.ts";
-import { signDataIntegrity } from "../credentials/proofs.ts";
+import { ed25519PublicKeyOfJwk, jwtPayloadJson, signJwtPayload } from "../credentials/jwt-fast.ts";
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +66,8 @@ function serve(): void {
       case "sign-jwt":
         return job.payloads.map((payload) => signJwtPayload(payload, job.kid, job.privateKey));
       case "verify-jwt": {
+        const { decodeJwt } = await import("../credentials/jwt.ts");
+        const { verifyJwtSignatureFast } = await import("../credentials/jwt-fast.ts");
         ed25519PublicKeyOfJwk(job.jwk); // imported once, then cached
         const out: Array<string | null> = [];
         for (const jwt of job.jwts) {
@@ -88,6 +82,10 @@ function serve(): void {
         return out;
       }
       case "sign-di": {
+        // Loaded on the first such job: the JSON-LD stack is most of a worker's start-up, and VC-JWT
+        // signing never needs it.
+        const { createKeyObjectSigner } = await import("../credentials/canonize/data-integrity-fast.ts");
+        const { signDataIntegrity } = await import("../credentials/proofs.ts");
         const signer = createKeyObjectSigner(job.id, job.privateKey);
         const out: string[] = [];
         for (const credential of job.credentials) {
