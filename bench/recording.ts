@@ -341,6 +341,7 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
       recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
         format: "jwt",
         batchSize: BATCH_SIZE,
+        keepResults: false, // counts and errors only, as `creditbank record` runs: memory stays flat
         onProgress: (done, total) => o.progress("recording", done, total),
       }),
     serverDb,
@@ -371,6 +372,7 @@ export async function benchDatabase(o: BenchOptions): Promise<DatabaseResult> {
       recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
         format: "jwt",
         batchSize: BATCH_SIZE,
+        keepResults: false, // counts and errors only, as `creditbank record` runs: memory stays flat
         onProgress: (done, total) => o.progress("re-run", done, total),
       }),
     serverDb,
@@ -449,6 +451,7 @@ export async function benchDataIntegrity(o: DataIntegrityOptions): Promise<DataI
       recordAchievements({ ...bank, db: recordingDb }, OPERATOR, numbered, {
         format: "data-integrity",
         batchSize: BATCH_SIZE,
+        keepResults: false, // counts and errors only, as `creditbank record` runs: memory stays flat
         onProgress: (done, total) => o.progress("recording (eddsa-rdfc-2022)", done, total),
       }),
     o.serverCpu ? db : undefined,

@@ -601,48 +601,79 @@ export interface RecordOptions {
   format?: ProofFormat;
   /** Sign in the bank's worker threads (default: for runs of 5,000 records or more). */
   signInWorkers?: boolean;
-  /** Called after every batch with the number of rows processed so far. */
+  /**
+   * Keep each row's result (achievement, learner, credential) in the report (default true). A bulk run
+   * that needs only the counts and the errors passes false, so what it holds does not grow with the file.
+   */
+  keepResults?: boolean;
+  /** How many records an iterable input holds, for progress and the worker decision (arrays know it). */
+  expectedRows?: number;
+  /** Called after every batch with the number of rows processed so far (and the total, when known). */
   onProgress?: (processed: number, total: number) => void;
 }
 
-/** Records many achievements batch by batch; the report adds the batches up. */
+/** Batches of `size` records, pulled from the input only as they are needed. */
+async function* batchesOf(
+  records: Iterable<NumberedRecord> | AsyncIterable<NumberedRecord>,
+  size: number,
+): AsyncGenerator<NumberedRecord[]> {
+  let batch: NumberedRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Records many achievements batch by batch; the report adds the batches up. The input may be an array or
+ * any (async) iterable, read a batch at a time, so a file can be streamed through.
+ */
 export async function recordAchievements(
   bank: IssuingBank,
   actor: Actor,
-  records: NumberedRecord[],
+  records: Iterable<NumberedRecord> | AsyncIterable<NumberedRecord>,
   opts: RecordOptions = {},
 ): Promise<RecordingReport> {
   const batchSize = opts.batchSize ?? 1000;
   const on = opts.on ?? today();
-  if (opts.signInWorkers ?? records.length >= SIGN_IN_WORKERS_FROM) bank.signing?.start();
+  const expected = Array.isArray(records) ? records.length : (opts.expectedRows ?? 0);
+  if (opts.signInWorkers ?? expected >= SIGN_IN_WORKERS_FROM) bank.signing?.start();
   const catalogue = await RecordingCatalogue.load(bank);
   const total: RecordingReport = { rows: 0, recorded: 0, unchanged: 0, learnersCreated: 0, errors: [], results: [] };
+  const keepResults = opts.keepResults ?? true;
   const add = (r: RecordingReport) => {
     total.rows += r.rows;
     total.recorded += r.recorded;
     total.unchanged += r.unchanged;
     total.learnersCreated += r.learnersCreated;
     total.errors.push(...r.errors);
-    total.results.push(...r.results);
+    if (keepResults) total.results.push(...r.results);
   };
   // One batch is written while the next is checked: checking is CPU work on this thread, writing mostly
   // waits for the database and the signing workers. Writes stay one at a time, in order, so batches never
   // contend for the same new learner or status list, and a crash loses at most the batch being written.
   let writing: Promise<void> = Promise.resolve();
-  for (let i = 0; i < records.length; i += batchSize) {
-    const checked = await checkBatch(bank, actor, records.slice(i, i + batchSize), catalogue, on).catch(
-      async (error: unknown) => {
-        await writing.catch(() => undefined);
-        throw error;
-      },
-    );
-    await writing;
-    const processed = Math.min(i + batchSize, records.length);
-    writing = writeBatch(bank, actor, checked, catalogue, opts.format).then((r) => {
-      add(r);
-      opts.onProgress?.(processed, records.length);
-    });
-    writing.catch(() => undefined); // awaited at the next batch or below
+  let read = 0;
+  try {
+    for await (const batch of batchesOf(records, batchSize)) {
+      read += batch.length;
+      const checked = await checkBatch(bank, actor, batch, catalogue, on);
+      await writing;
+      const processed = read;
+      writing = writeBatch(bank, actor, checked, catalogue, opts.format).then((r) => {
+        add(r);
+        opts.onProgress?.(processed, Math.max(expected, processed));
+      });
+      writing.catch(() => undefined); // awaited at the next batch or below
+    }
+  } catch (error) {
+    // A batch failed to check (or the input failed to read): let the batch being written finish first.
+    await writing.catch(() => undefined);
+    throw error;
   }
   await writing;
   // After a large load the planner's statistics are stale (PGlite never refreshes them by itself).

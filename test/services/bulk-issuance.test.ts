@@ -110,6 +110,48 @@ describe.each(["jwt", "data-integrity"] as const)("bulk issuance with %s proofs 
   });
 });
 
+describe("streamed input", () => {
+  it("records from an async iterable a batch at a time and, without results kept, reports counts and errors only", async () => {
+    const input = records(250, 100, "stream");
+    let pulled = 0;
+    let progressCalls = 0;
+    let pulledAtFirstProgress: number | undefined;
+    async function* stream() {
+      for (const r of input) {
+        pulled++;
+        yield r;
+      }
+      yield { row: 999, record: { ...input[0]?.record, unit: "NO-SUCH-UNIT" } } as NumberedRecord;
+    }
+    const report = await recordAchievements(bank, OPERATOR, stream(), {
+      batchSize: 60,
+      keepResults: false,
+      expectedRows: 251,
+      onProgress: (done, total) => {
+        progressCalls++;
+        pulledAtFirstProgress ??= pulled;
+        expect(total).toBe(251);
+      },
+    });
+    expect(pulled).toBe(250);
+    // The first batch was written before the input was read to its end: it is pulled, not loaded.
+    expect(pulledAtFirstProgress).toBeLessThan(250);
+    expect(progressCalls).toBe(5); // 251 rows in batches of 60
+    expect(report.rows).toBe(251);
+    expect(report.recorded + report.unchanged).toBe(250);
+    expect(report.results).toEqual([]);
+    expect(report.errors.map((e) => [e.row, e.code])).toEqual([[999, "unknown-unit"]]);
+    const count = await bank.db
+      .selectFrom("credential as c")
+      .innerJoin("achievement as a", "a.id", "c.achievement_id")
+      .innerJoin("learner_identifier as i", "i.learner_id", "a.learner_id")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("i.value", "like", "stream-%")
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(report.recorded);
+  });
+});
+
 describe("status slots set aside before a batch", () => {
   it("hands out each slot once, across reserves and the allocation inside a transaction", async () => {
     const a = new StatusSlotReserve();

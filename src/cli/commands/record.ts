@@ -87,6 +87,7 @@ export function recordCommand(program: Command): void {
         report = await withLocalBank((bank) =>
           recordAchievements(bank, OPERATOR, records, {
             batchSize: opts.batchSize,
+            keepResults: false, // the command reports counts and errors only
             ...(proof ? { format: proof } : {}),
             onProgress: (d, t) => bar.update(d, t),
           }),
