@@ -121,13 +121,13 @@ describe("streamed input", () => {
         pulled++;
         yield r;
       }
-      yield { row: 999, record: { ...input[0]?.record, unit: "NO-SUCH-UNIT" } } as NumberedRecord;
+      yield { row: 999, record: { ...(input[0]?.record as object), unit: "NO-SUCH-UNIT" } } as NumberedRecord;
     }
     const report = await recordAchievements(bank, OPERATOR, stream(), {
       batchSize: 60,
       keepResults: false,
       expectedRows: 251,
-      onProgress: (done, total) => {
+      onProgress: (_done, total) => {
         progressCalls++;
         pulledAtFirstProgress ??= pulled;
         expect(total).toBe(251);
