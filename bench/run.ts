@@ -5,11 +5,17 @@
  *    and raw Ed25519, one core and over a pool of 2 workers (bench/credentials.ts);
  * 2. PGlite: bulk recording of N achievements (default 100,000, VC-JWT credentials) into the embedded
  *    database in a fresh folder on disk, side by side with a bare multi-row insert of the same rows;
- * 3. PostgreSQL: the same, then the same N recorded with eddsa-rdfc-2022 credentials into a fresh database.
+ * 3. PostgreSQL: the same, then the same N recorded with eddsa-rdfc-2022 credentials into a fresh database;
+ * 4. log: the transparency log (bench/ledger.ts): sequencing into the persisted tree side by side with
+ *    merkletreejs, proofs from stored tiles at 1,000,000 and 10,000,000 leaves, storage per leaf, and
+ *    `creditbank log verify`'s audit.
  *
  * Prints progress and tables, and writes bench/RESULTS.md.
  *
- *   npm run bench -- [--n <count>] [--credentials <count>] [--only credentials|pglite|postgres] [--profile] [--no-write]
+ *   npm run bench -- [--n <count>] [--credentials <count>] [--only credentials|pglite|postgres|log]
+ *                    [--log-leaves <count>] [--log-big <count>] [--profile] [--no-write]
+ *
+ * `--only log` rewrites only the transparency log's section of bench/RESULTS.md and keeps the others.
  *
  * docs/benchmarks.md explains what is measured and how to read it.
  */
@@ -22,6 +28,7 @@ import { loadConfig } from "../src/config.ts";
 import { OPERATOR } from "../src/services/actor.ts";
 import { type Bank, openBank } from "../src/services/bank.ts";
 import { benchCredentials, type CredentialBenchReport, checkLine, comparisonLines, rowLines } from "./credentials.ts";
+import { benchLedger, type LedgerBenchReport, ledgerLines } from "./ledger.ts";
 import { benchServer, stopActiveServer } from "./postgres.ts";
 import {
   BATCH_SIZE,
@@ -45,13 +52,17 @@ const say = (text = "") => process.stdout.write(`${text}\n`);
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-type Part = "credentials" | "pglite" | "postgres";
+type Part = "credentials" | "pglite" | "postgres" | "log";
 
 interface Args {
   n: number;
   /** Credentials per one-core row of the credentials part. */
   credentials: number;
   only: Part | null;
+  /** Leaves of the log part's persisted log (entries written and sequenced). */
+  logLeaves: number;
+  /** Leaves of the log part's big tree (synthetic, PostgreSQL only); 0 skips it. */
+  logBig: number;
   profile: boolean;
   write: boolean;
   /** Internal: run as the child of a two-database run and write the outcome to this file. */
@@ -59,10 +70,19 @@ interface Args {
 }
 
 const USAGE =
-  "usage: npm run bench -- [--n <count>] [--credentials <count>] [--only credentials|pglite|postgres] [--profile] [--no-write]";
+  "usage: npm run bench -- [--n <count>] [--credentials <count>] [--only credentials|pglite|postgres|log] [--log-leaves <count>] [--log-big <count>] [--profile] [--no-write]";
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { n: 100_000, credentials: 200, only: null, profile: false, write: true, childOutcome: null };
+  const args: Args = {
+    n: 100_000,
+    credentials: 200,
+    only: null,
+    logLeaves: 1_000_000,
+    logBig: 10_000_000,
+    profile: false,
+    write: true,
+    childOutcome: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.includes("=")
@@ -92,9 +112,20 @@ function parseArgs(argv: string[]): Args {
       }
       case "--only": {
         const v = value();
-        if (v !== "credentials" && v !== "pglite" && v !== "postgres")
-          fail(`--only must be credentials, pglite or postgres, not '${v}'`);
+        if (v !== "credentials" && v !== "pglite" && v !== "postgres" && v !== "log")
+          fail(`--only must be credentials, pglite, postgres or log, not '${v}'`);
         args.only = v as Part;
+        break;
+      }
+      case "--log-leaves":
+      case "--log-big": {
+        const raw = value().replaceAll("_", "");
+        const count = Number(raw);
+        const min = flag === "--log-big" ? 0 : 1;
+        if (!Number.isInteger(count) || count < min || count > 100_000_000)
+          fail(`${flag} must be a whole number from ${min} to 100,000,000, not '${raw}'`);
+        if (flag === "--log-big") args.logBig = count;
+        else args.logLeaves = count;
         break;
       }
       case "--profile":
@@ -403,6 +434,7 @@ interface Outcome {
   skipped: Skipped[];
   notes: string[];
   credentials?: CredentialBenchReport;
+  ledger?: LedgerBenchReport;
 }
 
 interface Workload {
@@ -434,6 +466,52 @@ async function measure(database: Part, args: Args, w: Workload | null): Promise<
     say(`== credentials: issue and verify, ${args.credentials} credentials of one unit`);
     outcome.credentials = await benchCredentials({ n: args.credentials, log: say });
     say(`   ${checkLine(outcome.credentials)}`);
+    return outcome;
+  }
+  if (database === "log") {
+    say(
+      `== transparency log: ${args.logLeaves.toLocaleString("en-US")} leaves persisted and sequenced; ${args.logBig.toLocaleString("en-US")} synthetic leaves in tiles`,
+    );
+    const dir = mkdtempSync(join(os.tmpdir(), "creditbank-bench-log-"));
+    temporary.push(dir);
+    const found = await benchServer();
+    if (!found.ok) {
+      say(`   PostgreSQL SKIPPED: ${found.reason}`);
+      outcome.skipped.push({ database: "PostgreSQL (log)", reason: found.reason });
+    }
+    const server = found.ok ? found.server : null;
+    const pgliteVersion = packageVersion("@electric-sql/pglite");
+    try {
+      outcome.ledger = await benchLedger({
+        leaves: args.logLeaves,
+        bigLeaves: args.logBig,
+        samples: 2000,
+        merkletreejsVersion: packageVersion("merkletreejs"),
+        banks: [
+          {
+            database: "pglite",
+            name: `PGlite ${pgliteVersion} (on disk)`,
+            open: () => openBank(loadConfig({ DATA_DIR: dir })),
+          },
+          ...(server
+            ? [
+                {
+                  database: "postgres" as const,
+                  name: "PostgreSQL",
+                  open: () => openBank(loadConfig({ DATABASE_URL: server.url })),
+                  serverUrl: server.url,
+                },
+              ]
+            : []),
+        ],
+        log: say,
+        progress: progress("log"),
+      });
+      if (server)
+        outcome.notes.push(`Transparency log on PostgreSQL: ${server.description}; settings: ${server.settings}.`);
+    } finally {
+      await server?.dispose();
+    }
     return outcome;
   }
   if (!w) throw new Error("no workload");
@@ -534,6 +612,7 @@ function measureInChild(database: Part, args: Args): Promise<Outcome> {
   temporary.push(dirname(file));
   const childArgs = [join(root, "bin", "run-ts.mjs"), join(root, "bench", "run.ts"), "--n", String(args.n)];
   childArgs.push("--credentials", String(args.credentials));
+  childArgs.push("--log-leaves", String(args.logLeaves), "--log-big", String(args.logBig));
   childArgs.push("--only", database, "--child-outcome", file, ...(args.profile ? ["--profile"] : []));
   // --expose-gc: a full collection before each timed step, so that its peak RSS is its own.
   const node = [...process.execArgv, ...(process.execArgv.includes("--expose-gc") ? [] : ["--expose-gc"])];
@@ -572,13 +651,13 @@ async function main(): Promise<number> {
     cleanUp();
     process.exit(1);
   });
-  const databases: Part[] = args.only ? [args.only] : ["credentials", "pglite", "postgres"];
-  const needsWorkload = databases.some((d) => d !== "credentials");
+  const databases: Part[] = args.only ? [args.only] : ["credentials", "pglite", "postgres", "log"];
+  const needsWorkload = databases.some((d) => d !== "credentials" && d !== "log");
 
   if (args.childOutcome) {
     // A child of the run below: measure, hand the outcome back, write nothing else.
     const part = databases[0] as Part;
-    const w = part === "credentials" ? null : workload(args.n);
+    const w = part === "credentials" || part === "log" ? null : workload(args.n);
     try {
       writeFileSync(args.childOutcome, JSON.stringify(await measure(part, args, w)));
     } finally {
@@ -609,6 +688,7 @@ async function main(): Promise<number> {
       all.skipped.push(...outcome.skipped);
       all.notes.push(...outcome.notes);
       if (outcome.credentials) all.credentials = outcome.credentials;
+      if (outcome.ledger) all.ledger = outcome.ledger;
     }
   } catch (error) {
     cleanUp();
@@ -616,7 +696,7 @@ async function main(): Promise<number> {
     return 1;
   }
   cleanUp();
-  const { results, skipped, notes, credentials } = all;
+  const { results, skipped, notes, credentials, ledger } = all;
 
   say();
   say("== results");
@@ -625,6 +705,11 @@ async function main(): Promise<number> {
     for (const line of rowLines(credentials, false)) say(`   ${line}`);
     say();
     for (const line of comparisonLines(credentials, false)) say(`   ${line}`);
+    say();
+  }
+  if (ledger) {
+    say("   transparency log");
+    for (const line of ledgerLines(ledger, false)) say(`   ${line}`);
     say();
   }
   if (results.length > 0) {
@@ -665,10 +750,25 @@ async function main(): Promise<number> {
 
   if (args.write) {
     const file = join(root, "bench", "RESULTS.md");
-    writeFileSync(
-      file,
-      resultsMarkdown({ args, m, startedAt, results, skipped, notes, credentials, learners: w?.learners ?? 0 }),
-    );
+    if (args.only === "log" && ledger) {
+      // Only the log was measured: its section is replaced, the others are kept as the last full run wrote them.
+      writeFileSync(file, withLogSection(readFileSync(file, "utf8"), logSection(ledger, m, startedAt)));
+    } else {
+      writeFileSync(
+        file,
+        resultsMarkdown({
+          args,
+          m,
+          startedAt,
+          results,
+          skipped,
+          notes,
+          credentials,
+          ledger,
+          learners: w?.learners ?? 0,
+        }),
+      );
+    }
     say(`   results written to ${file}`);
   }
   return 0;
@@ -682,7 +782,37 @@ interface Report {
   skipped: Skipped[];
   notes: string[];
   credentials: CredentialBenchReport | undefined;
+  ledger: LedgerBenchReport | undefined;
   learners: number;
+}
+
+/** The transparency log's section of RESULTS.md, with when and where it was measured. */
+function logSection(ledger: LedgerBenchReport, m: Machine, startedAt: Date): string[] {
+  const [heading, blank, ...rest] = ledgerLines(ledger, true);
+  return [
+    heading as string,
+    blank as string,
+    `Measured ${startedAt.toISOString().replace("T", " ").slice(0, 16)} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB; Node ${process.version}; \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`.`,
+    "",
+    ...rest,
+  ];
+}
+
+/** `text` with its "## Transparency log" section replaced by `section` (or added before "## How to read this"). */
+function withLogSection(text: string, section: string[]): string {
+  const lines = text.split("\n");
+  const start = lines.indexOf("## Transparency log");
+  const block = [...section];
+  if (start >= 0) {
+    let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    if (end < 0) end = lines.length;
+    lines.splice(start, end - start, ...block);
+  } else {
+    let at = lines.indexOf("## How to read this");
+    if (at < 0) at = lines.length;
+    lines.splice(at, 0, ...block);
+  }
+  return lines.join("\n");
 }
 
 const loadStart = os.loadavg()[0] ?? 0;
@@ -702,7 +832,17 @@ function credentialsMarkdown(c: CredentialBenchReport): string[] {
   ];
 }
 
-function resultsMarkdown({ args, m, startedAt, results, skipped, notes, credentials, learners }: Report): string {
+function resultsMarkdown({
+  args,
+  m,
+  startedAt,
+  results,
+  skipped,
+  notes,
+  credentials,
+  ledger,
+  learners,
+}: Report): string {
   const pglite = results.find((r) => r.database === "pglite");
   const postgres = results.find((r) => r.database === "postgres");
   const lines = [
@@ -722,6 +862,7 @@ function resultsMarkdown({ args, m, startedAt, results, skipped, notes, credenti
     `- **Credential libraries:** @digitalbazaar/vc ${packageVersion("@digitalbazaar/vc")}, @digitalbazaar/eddsa-rdfc-2022-cryptosuite ${packageVersion("@digitalbazaar/eddsa-rdfc-2022-cryptosuite")}, jsonld ${packageVersion("jsonld")}, rdf-canonize ${packageVersion("rdf-canonize")}, jose ${packageVersion("jose")}`,
     "",
     ...(credentials ? credentialsMarkdown(credentials) : []),
+    ...(ledger ? logSection(ledger, m, startedAt) : []),
   ];
   if (results.length > 0) {
     lines.push(

@@ -21,8 +21,12 @@ export interface Config {
   bodyLimit: number;
   /** Lifetime of a person's session, in seconds. */
   sessionTtlSeconds: number;
-  /** Lifetime of an OAuth 2.0 client-credentials access token, in seconds. */
+  /** Lifetime of an OAuth 2.0 access token (client-credentials and authorization-code grants), in seconds. */
   accessTokenTtlSeconds: number;
+  /** The terms of use named by the Open Badges API's discovery; undefined: the bank's own `/terms` page. */
+  termsUrl: string | undefined;
+  /** The privacy policy named by the Open Badges API's discovery; undefined: the bank's own `/privacy` page. */
+  privacyUrl: string | undefined;
   /** Password of the first registry administrator created on an empty bank (`npm start`). */
   bootstrapAdminPassword: string | undefined;
   /** E-mail (user name) of that first administrator. */
@@ -37,6 +41,14 @@ export interface Config {
   /** TLS certificate and key files (PEM); with both set the bank serves HTTPS itself. */
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /** Milliseconds between runs of the transparency log's sequencer in the server (0: no timer). */
+  logSequenceIntervalMs: number;
+  /** Most log entries the sequencer appends in one transaction (one checkpoint). */
+  logSequenceBatch: number;
+  /** Witnesses this bank asks to cosign its log's checkpoints: each one's submission URL and verifier key. */
+  logWitnesses: Array<{ url: string; verifierKey: string }>;
+  /** Verifier keys of the other logs this bank witnesses (a log's origin is its key's name). */
+  witnessedLogs: string[];
 }
 
 export const CONFIG_VARIABLES = [
@@ -55,6 +67,12 @@ export const CONFIG_VARIABLES = [
   "CREDENTIAL_FORMAT",
   "TLS_CERT",
   "TLS_KEY",
+  "TERMS_URL",
+  "PRIVACY_URL",
+  "LOG_SEQUENCE_INTERVAL_MS",
+  "LOG_SEQUENCE_BATCH",
+  "LOG_WITNESSES",
+  "WITNESSED_LOGS",
 ] as const;
 
 export class ConfigError extends Error {}
@@ -67,6 +85,68 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max}; it is '${raw}'.`);
   }
   return value;
+}
+
+/** An absolute http(s) URL from the environment, or undefined when unset. */
+function pageUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new ConfigError(`${name} must be an absolute URL such as https://bank.example/terms; it is '${raw}'.`);
+  }
+  return raw;
+}
+
+/** A note verifier key's shape (c2sp.org/signed-note): `<name>+<8 hex digits>+<base64>`. */
+const VKEY = /^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+={0,2}$/;
+
+/** Items of a list variable: separated by commas or newlines. */
+const listItems = (raw: string | undefined): string[] =>
+  (raw ?? "")
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+
+function logWitnesses(raw: string | undefined): Config["logWitnesses"] {
+  return listItems(raw).map((item) => {
+    const [url = "", verifierKey = "", ...rest] = item.split(/\s+/);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (
+      !parsed ||
+      (parsed.protocol !== "https:" && parsed.protocol !== "http:") ||
+      !VKEY.test(verifierKey) ||
+      rest.length > 0
+    ) {
+      throw new ConfigError(
+        `LOG_WITNESSES lists witnesses as '<submission URL> <verifier key>' separated by commas; '${item.slice(0, 200)}' is not one.`,
+      );
+    }
+    return { url: url.replace(/\/+$/, ""), verifierKey };
+  });
+}
+
+function witnessedLogs(raw: string | undefined): string[] {
+  return listItems(raw)
+    .flatMap((item) => item.split(/\s+/))
+    .map((vkey) => {
+      if (!VKEY.test(vkey)) {
+        throw new ConfigError(
+          `WITNESSED_LOGS lists the verifier keys of the logs to witness (<origin>+<key id>+<key>); '${vkey.slice(0, 200)}' is not one.`,
+        );
+      }
+      return vkey;
+    });
 }
 
 function credentialFormat(raw: string | undefined): Config["credentialFormat"] {
@@ -107,5 +187,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialFormat: credentialFormat(env.CREDENTIAL_FORMAT),
     tlsCert: env.TLS_CERT || undefined,
     tlsKey: env.TLS_KEY || undefined,
+    termsUrl: pageUrl(env, "TERMS_URL"),
+    privacyUrl: pageUrl(env, "PRIVACY_URL"),
+    logSequenceIntervalMs: integer(env, "LOG_SEQUENCE_INTERVAL_MS", 1000, 0, 3_600_000),
+    logSequenceBatch: integer(env, "LOG_SEQUENCE_BATCH", 65_536, 1, 1_000_000),
+    logWitnesses: logWitnesses(env.LOG_WITNESSES),
+    witnessedLogs: witnessedLogs(env.WITNESSED_LOGS),
   };
 }

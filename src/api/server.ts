@@ -20,6 +20,8 @@ import { accountRoutes } from "./routes/accounts.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { catalogueRoutes } from "./routes/catalogue.ts";
 import { credentialRoutes, publicCredentialRoutes } from "./routes/credentials.ts";
+import { logApiRoutes, logRoutes } from "./routes/log.ts";
+import { oauthRoutes, policyPageRoutes } from "./routes/oauth.ts";
 import { OB_API_PREFIX, obApiRoutes } from "./routes/ob-api.ts";
 import { registerRoutes } from "./routes/register.ts";
 import { systemRoutes } from "./routes/system.ts";
@@ -105,7 +107,8 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
           bearer: {
             type: "http",
             scheme: "bearer",
-            description: "A session token from /api/v1/auth/login or an OAuth access token from /oauth/token.",
+            description:
+              "A session token from /api/v1/auth/login or an OAuth access token from /oauth/token (a token an app got with the authorization-code grant works only on the Open Badges API).",
           },
           session: { type: "apiKey", in: "cookie", name: "cb_session" },
         },
@@ -130,12 +133,21 @@ export async function buildServer(bank: Bank, options: ServerOptions = {}): Prom
 
   await app.register(systemRoutes(bank));
   await app.register(authRoutes(bank));
+  await app.register(oauthRoutes(bank));
+  await app.register(policyPageRoutes(bank));
   await app.register(registerRoutes(bank), { prefix: "/api/v1" });
   await app.register(catalogueRoutes(bank), { prefix: "/api/v1" });
   await app.register(accountRoutes(bank), { prefix: "/api/v1" });
   await app.register(credentialRoutes(bank), { prefix: "/api/v1" });
   await app.register(publicCredentialRoutes(bank));
   await app.register(obApiRoutes(bank), { prefix: OB_API_PREFIX });
+  await app.register(logRoutes(bank));
+  await app.register(logApiRoutes(bank), { prefix: "/api/v1" });
+  // The transparency log's sequencer runs while the server does.
+  bank.log.sequencer.start();
+  app.addHook("onClose", async () => {
+    await bank.log.sequencer.stop();
+  });
   await app.ready();
   return app;
 }

@@ -25,7 +25,7 @@ export const VERIFY_PAGE = `<!doctype html>
 </head>
 <body>
 <h1>Verify a credential</h1>
-<p>Checks the signature, the issuer and its accreditation, revocation and validity. Nothing you drop here is stored.</p>
+<p>Checks the signature, the issuer and its accreditation, revocation, validity and the bank's tamper-evident log. Nothing you drop here is stored.</p>
 <div id="drop">Drop a credential file here (JSON, JWT, PNG or SVG badge, PDF certificate)<br>
   <input type="file" id="file" aria-label="Credential file"></div>
 <label for="text">…or paste it:</label>

@@ -10,6 +10,7 @@ import { revokeCommand, verifyCommand } from "./commands/credentials.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { importCommand } from "./commands/import.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { logCommand } from "./commands/log.ts";
 import { recordCommand } from "./commands/record.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { reportError } from "./common.ts";
@@ -35,6 +36,7 @@ clientAddCommand(program);
 verifyCommand(program);
 revokeCommand(program);
 keysCommand(program);
+logCommand(program);
 
 try {
   await program.parseAsync(process.argv);

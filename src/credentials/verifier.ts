@@ -11,11 +11,21 @@
  *   register  the issuer accredited in the register on `validFrom`, the level within its scope
  *   status    not revoked, not suspended (Bitstring Status List)
  *   validity  within `validFrom` … `validUntil`
+ *   log       recorded in the issuing bank's transparency log: the leaf record names the credential and
+ *             the SHA-256 of its text, an inclusion proof leads to a checkpoint signed by the log's key
+ *             (only with the `transparencyLog` port: a bank checks its own credentials)
  *
  * Everything outside the document (DIDs, key history, the register, status lists) comes through ports,
  * so the same code verifies offline from files or online against a bank.
  */
+import { createHash } from "node:crypto";
 import jsonld from "jsonld";
+import { openCheckpoint } from "../ledger/checkpoint.ts";
+import { decodeBase64Strict } from "../ledger/encoding.ts";
+import { LedgerError } from "../ledger/errors.ts";
+import { leafHash } from "../ledger/hashes.ts";
+import { ed25519NoteVerifier } from "../ledger/signed-note.ts";
+import { verifyInclusion } from "../ledger/verify-proofs.ts";
 import { detectContainer, unpackCredential } from "./baking/index.ts";
 import { createDocumentLoader } from "./document-loader.ts";
 import { CredentialError } from "./errors.ts";
@@ -28,7 +38,7 @@ import { validateClrCredential } from "./schema/clr.ts";
 import { validateOpenBadgeCredential } from "./schema/open-badges.ts";
 import { bitAt, decodeBitstring } from "./status-list.ts";
 
-export type CheckId = "format" | "schema" | "jsonld" | "issuer" | "proof" | "register" | "status" | "validity";
+export type CheckId = "format" | "schema" | "jsonld" | "issuer" | "proof" | "register" | "status" | "validity" | "log";
 export type CheckStatus = "pass" | "fail" | "warning";
 
 export interface Check {
@@ -68,6 +78,27 @@ export interface RegisterFacts {
   credential: Record<string, unknown>;
 }
 
+/**
+ * What a bank's transparency log says about a credential: recorded (with everything needed to check
+ * that independently), written but not yet in the tree, or absent although the bank should have it.
+ */
+export type LogLookup =
+  | {
+      state: "recorded";
+      /** The log's origin and verifier key (vkey) the checkpoint must be signed with. */
+      origin: string;
+      verifierKey: string;
+      /** The signed checkpoint the proof leads to. */
+      checkpoint: string;
+      leafIndex: number;
+      /** The leaf's entry: the canonical JSON record of the credential's issuance. */
+      record: string;
+      /** The inclusion proof's hashes, base64. */
+      proof: readonly string[];
+    }
+  | { state: "pending"; message: string }
+  | { state: "missing"; message: string };
+
 export interface VerifierPorts {
   resolve?: Resolve;
   keyHistory?: (verificationMethod: string) => Promise<KeyHistoryFacts | null>;
@@ -83,6 +114,17 @@ export interface VerifierPorts {
   }>;
   /** Fetches a status list credential by URL; null when it cannot be had. */
   statusList?: (url: string) => Promise<Record<string, unknown> | null>;
+  /**
+   * The issuing bank's transparency log: what it records about the credential, or null when the log has
+   * nothing to say (another issuer's credential, a document the bank does not log): the check is skipped.
+   */
+  transparencyLog?: (credential: {
+    id: string;
+    issuer: string;
+    types: readonly string[];
+    /** SHA-256 (hex) of the credential's text as the bank stores it: the record of this very text. */
+    sha256: string;
+  }) => Promise<LogLookup | null>;
   now?: () => Date;
 }
 
@@ -473,7 +515,75 @@ async function verifyParsed(
         : `Valid from ${validFrom ?? "its issue"}, with no end date.`,
     );
   }
+
+  // ── log ──
+  if (ports.transparencyLog && issuer && typeof credential.id === "string") {
+    // The exact text the bank stored: the compact JWS, or the credential's JSON (a copy that was
+    // pretty-printed or baked into an image parses back to the same JSON).
+    const sha256 = createHash("sha256")
+      .update(parsed.jwt ?? JSON.stringify(credential), "utf8")
+      .digest("hex");
+    const lookup = await ports.transparencyLog({
+      id: credential.id,
+      issuer,
+      types: asArray(credential.type).filter((t): t is string => typeof t === "string"),
+      sha256,
+    });
+    if (lookup) {
+      const judged = logCheck(lookup, credential.id, sha256);
+      add("log", judged.status, judged.message);
+    }
+  }
   return finish(parsed, proofFormat, credential, checks);
+}
+
+/** The "recorded in the bank's log" check: signature, inclusion, and that the leaf names this text. */
+function logCheck(lookup: LogLookup, credentialId: string, sha256: string): { status: CheckStatus; message: string } {
+  const fail = (message: string) => ({ status: "fail" as const, message });
+  if (lookup.state === "pending") return { status: "warning", message: lookup.message };
+  if (lookup.state === "missing") return fail(lookup.message);
+  let size: number;
+  let root: Uint8Array;
+  try {
+    const opened = openCheckpoint(lookup.checkpoint, [ed25519NoteVerifier(lookup.verifierKey)], {
+      origin: lookup.origin,
+    });
+    size = opened.checkpoint.size;
+    root = opened.checkpoint.root;
+  } catch (error) {
+    const reason = error instanceof LedgerError ? error.message : String(error);
+    return fail(`The log's checkpoint is not validly signed by ${lookup.origin}: ${reason}`);
+  }
+  const proof = lookup.proof.map((hash) => decodeBase64Strict(hash));
+  if (proof.some((hash) => hash === null)) return fail("The log's inclusion proof is not base64.");
+  const verdict = verifyInclusion(
+    leafHash(Buffer.from(lookup.record, "utf8")),
+    lookup.leafIndex,
+    size,
+    proof as Buffer[],
+    root,
+  );
+  if (!verdict.ok) {
+    return fail(`The record is not proven to be leaf ${lookup.leafIndex} of the log: ${verdict.message}`);
+  }
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(lookup.record) as Record<string, unknown>;
+  } catch {
+    return fail("The log's record is not JSON.");
+  }
+  if (record.credential !== credentialId) {
+    return fail(`The log's record names ${String(record.credential)}, not ${credentialId}.`);
+  }
+  if (record.sha256 !== sha256) {
+    return fail(
+      `The bank's log records a different text for ${credentialId} (SHA-256 ${String(record.sha256).slice(0, 16)}…, this copy ${sha256.slice(0, 16)}…): this is not the credential the bank issued.`,
+    );
+  }
+  return {
+    status: "pass",
+    message: `Recorded in ${lookup.origin} as leaf ${lookup.leafIndex} of the tree of ${size} leaves, under a checkpoint signed by the log.`,
+  };
 }
 
 function finish(
@@ -593,7 +703,7 @@ async function statusCheck(
     }
     const listReport = await verifyParsed(
       { kind: "credential", container: "json", credential: list },
-      { ...ports, statusList: undefined, register: undefined },
+      { ...ports, statusList: undefined, register: undefined, transparencyLog: undefined },
     );
     const listProof = listReport.checks.find((c) => c.id === "proof");
     const listIssuer = issuerIdOf(list);

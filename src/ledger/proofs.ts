@@ -98,10 +98,22 @@ export function mergePlans(plans: readonly HashPlan[]): HashPlan {
 }
 
 /**
+ * A memo of complete subtrees' hashes shared between proofs (such a hash never changes once its last
+ * leaf exists). The caller bounds its size. Only subtrees above the leaf tiles (tile level 1 and up)
+ * are memoised: every proof crosses them, while a leaf tile is rarely read twice.
+ */
+export interface NodeMemo {
+  get(key: string): Buffer | undefined;
+  set(key: string, hash: Buffer): void;
+}
+
+/**
  * Computes a plan's hashes from the tiles read for it. Throws `tile-missing` when a needed tile is not
  * among `tiles` (or is narrower than needed) and `tile-invalid` when one is not a whole number of hashes.
+ * With `memo`, subtree hashes of upper tiles computed before are reused (a proof then hashes little more
+ * than its leaf tile's part).
  */
-export function hashesFromTiles(plan: HashPlan, tiles: Iterable<Tile>): Buffer[] {
+export function hashesFromTiles(plan: HashPlan, tiles: Iterable<Tile>, memo?: NodeMemo): Buffer[] {
   const byKey = new Map<string, Tile>();
   for (const tile of tiles) {
     assertTileBytes(tile.hashes, tile.level, tile.index);
@@ -111,9 +123,10 @@ export function hashesFromTiles(plan: HashPlan, tiles: Iterable<Tile>): Buffer[]
   }
   return plan.ranges.map((range) => {
     const nodes = rangeNodes(range);
-    let hash = nodeFromTiles(nodes[nodes.length - 1] as NodeId, byKey);
-    for (let i = nodes.length - 2; i >= 0; i--) hash = nodeHash(nodeFromTiles(nodes[i] as NodeId, byKey), hash);
-    return hash;
+    let hash = nodeFromTiles(nodes[nodes.length - 1] as NodeId, byKey, memo);
+    for (let i = nodes.length - 2; i >= 0; i--) hash = nodeHash(nodeFromTiles(nodes[i] as NodeId, byKey, memo), hash);
+    // A memoised hash is shared: the caller gets its own copy.
+    return nodes.length === 1 && memo ? Buffer.from(hash) : hash;
   });
 }
 
@@ -170,8 +183,13 @@ function planRanges(ranges: readonly SubtreeRange[], treeSize: number): HashPlan
   return { treeSize, ranges, tiles: [...tiles.values()] };
 }
 
-function nodeFromTiles(node: NodeId, tiles: ReadonlyMap<string, Tile>): Buffer {
+function nodeFromTiles(node: NodeId, tiles: ReadonlyMap<string, Tile>, memo?: NodeMemo): Buffer {
   const where = locate(node);
+  const key = memo && where.level >= 1 ? `${node.level}/${node.index}` : undefined;
+  if (key !== undefined) {
+    const known = memo?.get(key);
+    if (known) return known;
+  }
   const tile = tiles.get(tileKey(where.level, where.index));
   const needed = where.offset + where.count;
   if (!tile || tile.hashes.length < needed * HASH_SIZE) {
@@ -181,5 +199,7 @@ function nodeFromTiles(node: NodeId, tiles: ReadonlyMap<string, Tile>): Buffer {
       { level: where.level, index: where.index, width: needed },
     );
   }
-  return perfectTreeHash(tile.hashes, where.offset, where.count);
+  const hash = perfectTreeHash(tile.hashes, where.offset, where.count);
+  if (key !== undefined) memo?.set(key, hash);
+  return hash;
 }

@@ -20,6 +20,11 @@ export interface Actor {
   learnerId?: string;
   /** Written into audit records: who did it, readable by a person. */
   label: string;
+  /**
+   * Set when an app acts for the person with an OAuth token they approved (the authorization-code
+   * grant): the actor may do only what these scopes allow. Absent for everyone else (no scope limit).
+   */
+  scopes?: readonly string[];
 }
 
 export const PUBLIC: Actor = { kind: "public", role: "public", label: "public" };
@@ -36,6 +41,20 @@ export function assertActsForProvider(actor: Actor, providerId: string): void {
   if (actor.role === "registry-admin") return;
   if (actor.role === "provider-admin" && actor.providerId === providerId) return;
   throw forbidden(`You may not act on behalf of provider '${providerId}'.`, "not-your-provider");
+}
+
+/** Whether the actor may use a scope: an app only if the person granted it, anyone else always. */
+export function hasScope(actor: Actor, scope: string): boolean {
+  return actor.scopes === undefined || actor.scopes.includes(scope);
+}
+
+export function assertScope(actor: Actor, scope: string): void {
+  if (!hasScope(actor, scope)) {
+    throw forbidden(
+      `This operation needs the scope ${scope}, which the learner did not grant this access token (it carries: ${actor.scopes?.join(" ") || "no scope"}). Ask the learner to connect the app again with that scope.`,
+      "insufficient-scope",
+    );
+  }
 }
 
 export function assertRegistryAdmin(actor: Actor, what: string): void {

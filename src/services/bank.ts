@@ -9,8 +9,10 @@ import { ensureUser } from "./access.ts";
 import { OPERATOR } from "./actor.ts";
 import { importBundle } from "./bundle-import.ts";
 import { BANK_ISSUER, KeyRing, loadMasterKey } from "./issuers.ts";
+import { beginLogWithWhatExists } from "./log-events.ts";
 import { BulkSigning } from "./signing-pool.ts";
 import { StatusSlotReserve } from "./status-slots.ts";
+import { openTransparencyLog, type TransparencyLog } from "./transparency-log.ts";
 
 export interface Bank extends OpenDatabase {
   config: Config;
@@ -20,6 +22,8 @@ export interface Bank extends OpenDatabase {
   signing: BulkSigning;
   /** Status-list slots set aside ahead of recording batches. */
   slots: StatusSlotReserve;
+  /** The transparency log: its keys, sequencer and witnesses (the server starts its timer). */
+  log: TransparencyLog;
 }
 
 export interface OpenBankOptions {
@@ -33,6 +37,7 @@ export async function openBank(config: Config, options: OpenBankOptions = {}): P
     dataDir: options.inMemory ? undefined : config.dataDir,
   });
   let keys: KeyRing;
+  let log: TransparencyLog;
   try {
     const masterKey = loadMasterKey({
       ...(config.masterKey ? { masterKey: config.masterKey } : {}),
@@ -41,6 +46,9 @@ export async function openBank(config: Config, options: OpenBankOptions = {}): P
     keys = KeyRing.fromMasterKey(config.publicUrl, masterKey);
     await keys.checkMasterKey(opened.db);
     await keys.activeKey(opened.db, BANK_ISSUER);
+    log = await openTransparencyLog(opened.db, config, masterKey);
+    // A bank upgraded from before the log: what it holds already becomes the log's first leaves.
+    await beginLogWithWhatExists(opened.db);
     await importBundle(opened.db, { ...OPERATOR, label: "system (default data)" }, DEFAULT_CATALOGUE, "default data");
     if (config.bootstrapAdminPassword) {
       await ensureUser(opened.db, {
@@ -61,8 +69,15 @@ export async function openBank(config: Config, options: OpenBankOptions = {}): P
     keys,
     signing,
     slots: new StatusSlotReserve(),
+    log,
     close: async () => {
       await signing.close();
+      // What this process logged goes into the tree before it lets go of the database (a CLI command
+      // that recorded or revoked publishes its checkpoint here); the server's timer stops.
+      await log.sequencer.sequenceAll({ timeoutMs: 10_000 }).catch((error: unknown) => {
+        process.emitWarning(`The transparency log could not be sequenced on close: ${(error as Error).message}`);
+      });
+      await log.close();
       await opened.close();
     },
   };

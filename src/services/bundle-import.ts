@@ -43,6 +43,7 @@ import { checkUnit, loadCatalogueContext } from "./catalogue-context.ts";
 import { type ErrorDetail, invalid } from "./errors.ts";
 import { contentHash } from "./hashing.ts";
 import { BANK_ISSUER } from "./issuers.ts";
+import { appendLogEvents } from "./log-events.ts";
 import { actOnUnit, saveUnitDraft } from "./units.ts";
 import { isValid, schemaProblems } from "./validation.ts";
 
@@ -328,6 +329,19 @@ export async function importBundle(db: Db, actor: Actor, input: unknown, source 
             toStatus: a.status ?? "active",
             details: { provider: p.id, framework: a.framework, levels: [a.minLevel, a.maxLevel], fields: a.fields },
           });
+          // Accrediting a provider (or changing an accreditation) is a leaf of the transparency log.
+          await appendLogEvents(tx, [
+            {
+              kind: r.outcome === "created" ? "provider.accredited" : "provider.accreditation-changed",
+              providerId: p.id,
+              accreditationId: r.id,
+              framework: a.framework,
+              minLevel: a.minLevel,
+              maxLevel: a.maxLevel,
+              fields: a.fields ?? [],
+              status: a.status ?? "active",
+            },
+          ]);
         }
       }
     }

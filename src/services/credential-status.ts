@@ -18,6 +18,7 @@ import { assertActsForProvider } from "./actor.ts";
 import { AppError, conflict, invalid, notFound } from "./errors.ts";
 import type { IssuingBank } from "./issuance.ts";
 import { revokeAchievement } from "./learners.ts";
+import { appendLogEvents, credentialStatusEvent } from "./log-events.ts";
 
 export type StatusAction = "revoke" | "suspend" | "reinstate";
 
@@ -60,9 +61,12 @@ export async function changeStatus(
       changed = true;
     }
   } else {
-    changed = await bank.db
-      .transaction()
-      .execute((tx) => changeCredentialStatus(tx, id, action, reason.trim(), actor.label));
+    changed = await bank.db.transaction().execute(async (tx) => {
+      const done = await changeCredentialStatus(tx, id, action, reason.trim(), actor.label);
+      // The change is a leaf of the transparency log, in the same transaction.
+      if (done) await appendLogEvents(tx, [credentialStatusEvent(action, id, credential.issuer_id)]);
+      return done;
+    });
   }
   return { credentialId: id, changed, status: await credentialStatus(bank, id) };
 }

@@ -20,6 +20,7 @@ import { AppError, forbidden, invalid, notFound } from "./errors.ts";
 import { type IssuingBank, type ProofFormat, signCredential } from "./issuance.ts";
 import { BANK_ISSUER } from "./issuers.ts";
 import { assertMaySeeLearner } from "./learners.ts";
+import { appendLogEvents } from "./log-events.ts";
 import { verifyWithBank } from "./verification.ts";
 
 type Json = Record<string, unknown>;
@@ -184,6 +185,15 @@ export async function issueCredential(bank: IssuingBank, actor: Actor, input: Js
         status_index: slot?.index ?? null,
         issued_at: new Date().toISOString(),
         issued_by: actor.label,
+      },
+    ]);
+    await appendLogEvents(tx, [
+      {
+        kind: "credential.issued",
+        credentialId: uuid,
+        document,
+        issuer: issuerId,
+        ...(credential.id !== `urn:uuid:${uuid}` ? { documentId: String(credential.id) } : {}),
       },
     ]);
     return { id: uuid, document, format };

@@ -24,8 +24,10 @@ import {
   insertCredentials,
 } from "../store/credentials-repo.ts";
 import type { KeyRing } from "./issuers.ts";
+import { appendLogEvents } from "./log-events.ts";
 import type { BulkSigning, SigningPool } from "./signing-pool.ts";
 import type { StatusSlot, StatusSlotReserve } from "./status-slots.ts";
+import type { TransparencyLog } from "./transparency-log.ts";
 
 export type ProofFormat = "data-integrity" | "jwt";
 
@@ -38,6 +40,8 @@ export interface IssuingBank {
   signing?: BulkSigning;
   /** Status slots set aside before a batch's transaction (src/services/status-slots.ts). */
   slots?: StatusSlotReserve;
+  /** The transparency log (proofs for the verifier; events are written without it). */
+  log?: TransparencyLog;
 }
 
 /** One achievement to issue a credential for (already validated and written by recording). */
@@ -364,6 +368,18 @@ export async function signPlanned(bank: IssuingBank, plan: PlannedCredentials): 
 export async function storePlanned(tx: Db, plan: PlannedCredentials, documents: string[]): Promise<string[]> {
   const rows = plan.rows.map((row, i) => ({ ...row, document: documents[i] as string }));
   await insertCredentials(tx, rows);
+  // Each issuance is a leaf of the transparency log, written in this transaction.
+  await appendLogEvents(
+    tx,
+    rows.map((row) => ({
+      kind: "credential.issued" as const,
+      credentialId: row.id as string,
+      document: row.document,
+      issuer: row.issuer_id,
+      learnerId: row.learner_id ?? null,
+      replaces: row.replaces_id ?? null,
+    })),
+  );
   for (const row of rows) {
     if (!row.replaces_id) continue;
     await tx.updateTable("credential").set({ replaced_by_id: row.id }).where("id", "=", row.replaces_id).execute();

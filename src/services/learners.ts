@@ -14,8 +14,10 @@ import {
 } from "../store/accounts-repo.ts";
 import type { Db } from "../store/catalogue-repo.ts";
 import { changeCredentialStatus } from "../store/credentials-repo.ts";
+import { deleteLearnerSalts } from "../store/log-repo.ts";
 import { type Actor, assertActsForProvider, assertRegistryAdmin } from "./actor.ts";
 import { AppError, conflict, forbidden, invalid, notFound } from "./errors.ts";
+import { appendLogEvents, credentialStatusEvent } from "./log-events.ts";
 
 export interface LearnerView {
   id: string;
@@ -335,10 +337,13 @@ export async function revokeAchievementIn(
     // The credential the achievement stands on is revoked with it, in its status list.
     const credential = await tx
       .selectFrom("credential")
-      .select("id")
+      .select(["id", "issuer_id"])
       .where("achievement_id", "=", achievementId)
       .executeTakeFirst();
-    if (credential) await changeCredentialStatus(tx, credential.id, "revoke", text, actor.label);
+    if (credential && (await changeCredentialStatus(tx, credential.id, "revoke", text, actor.label))) {
+      // The revocation is a leaf of the transparency log, in the same transaction.
+      await appendLogEvents(tx, [credentialStatusEvent("revoke", credential.id, credential.issuer_id)]);
+    }
     // The revoked achievement frees its natural key, so a corrected record can be made for the same day.
     await tx
       .updateTable("achievement")
@@ -361,6 +366,8 @@ export async function erasePersonalData(db: Db, actor: Actor, learnerId: string)
     if (members.length === 0) throw notFound("Learner", learnerId, "learner-not-found");
     await tx.deleteFrom("learner_identifier").where("learner_id", "in", members).execute();
     await tx.deleteFrom("learner_profile").where("learner_id", "in", members).execute();
+    // Without its salt, the learner's commitment in the transparency log links to nobody.
+    await deleteLearnerSalts(tx, members);
     await tx
       .updateTable("learner")
       .set({ status: "erased", updated_at: new Date() })

@@ -22,10 +22,11 @@ import {
   replaceExternalCredential,
   setLearnerName,
 } from "../store/ob-api-repo.ts";
-import type { Actor } from "./actor.ts";
+import { type Actor, assertScope, hasScope } from "./actor.ts";
 import { AppError, conflict, forbidden, invalid } from "./errors.ts";
 import type { IssuingBank } from "./issuance.ts";
 import { getLearner } from "./learners.ts";
+import { OB_SCOPE, type ObScope } from "./oauth.ts";
 import { schemaProblems } from "./validation.ts";
 import { asAppError, verifyWithBank } from "./verification.ts";
 
@@ -35,14 +36,18 @@ export const OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** The learner acting, or a 403: only learners hold credentials in this API. */
-function learnerOf(actor: Actor): string {
+/**
+ * The learner acting, or a 403: only learners hold credentials in this API, and an app acting for one
+ * (an OAuth token) only within the scopes the learner granted it.
+ */
+function learnerOf(actor: Actor, scope: ObScope): string {
   if (actor.role !== "learner" || !actor.learnerId) {
     throw forbidden(
       `The Open Badges API serves learners and their wallets; you are signed in as ${actor.role}.`,
       "learners-only",
     );
   }
+  assertScope(actor, scope);
   return actor.learnerId;
 }
 
@@ -90,7 +95,7 @@ function sinceInstant(since: string): string {
  * first, `limit` from `offset`, issued after `since` when given.
  */
 export async function listCredentials(bank: IssuingBank, actor: Actor, query: ListQuery = {}): Promise<CredentialPage> {
-  const learnerId = learnerOf(actor);
+  const learnerId = learnerOf(actor, OB_SCOPE.credentialReadonly);
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const offset = query.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -201,7 +206,7 @@ export async function upsertCredential(
   input: Json | string,
   options: UpsertOptions = {},
 ): Promise<UpsertResult> {
-  const learnerId = learnerOf(actor);
+  const learnerId = learnerOf(actor, OB_SCOPE.credentialUpsert);
   let jwt: string | undefined;
   if (typeof input === "string") {
     jwt = input.trim();
@@ -358,11 +363,14 @@ export const profileIdOf = (learnerId: string) => `urn:uuid:${learnerId}`;
 
 /** The signed-in learner as an Open Badges Profile: name from their profile, e-mail from their identifiers. */
 export async function getProfile(bank: IssuingBank, actor: Actor): Promise<LearnerObProfile> {
-  const learnerId = learnerOf(actor);
+  return profileOf(bank, learnerOf(actor, OB_SCOPE.profileReadonly), true);
+}
+
+async function profileOf(bank: IssuingBank, learnerId: string, withEmail: boolean): Promise<LearnerObProfile> {
   const learner = await getLearner(bank.db, learnerId);
   const { givenName, familyName } = learner.profile;
   const name = [givenName, familyName].filter(Boolean).join(" ");
-  const email = learner.identifiers.find((i) => i.kind === "email")?.value;
+  const email = withEmail ? learner.identifiers.find((i) => i.kind === "email")?.value : undefined;
   return {
     "@context": [OB_CONTEXT],
     id: profileIdOf(learnerId),
@@ -380,7 +388,7 @@ export async function getProfile(bank: IssuingBank, actor: Actor): Promise<Learn
  * e-mail are confirmed by providers, not edited here). The body must be a Profile with the learner's id.
  */
 export async function putProfile(bank: IssuingBank, actor: Actor, profile: unknown): Promise<LearnerObProfile> {
-  const learnerId = learnerOf(actor);
+  const learnerId = learnerOf(actor, OB_SCOPE.profileUpdate);
   const problems = schemaProblems(ObProfile, profile);
   if (problems.length > 0) {
     throw invalid(
@@ -412,5 +420,6 @@ export async function putProfile(bank: IssuingBank, actor: Actor, profile: unkno
     const unchanged = !split && (body.name?.trim() ?? "") === current;
     if (!unchanged) await setLearnerName(bank.db, learnerId, givenName, familyName);
   }
-  return getProfile(bank, actor);
+  // An app granted profile.update but not profile.readonly sees the name it set, not the e-mail.
+  return profileOf(bank, learnerId, hasScope(actor, OB_SCOPE.profileReadonly));
 }

@@ -8,6 +8,7 @@ import { type Db, loadProvider, type ProviderWithAccreditations } from "../store
 import { appendRegisterEvent, listRegisterEvents } from "../store/units-repo.ts";
 import type { Actor } from "./actor.ts";
 import { AppError, notFound } from "./errors.ts";
+import { type AccreditationChanged, appendLogEvents } from "./log-events.ts";
 
 export async function getProvider(db: Db, id: string): Promise<ProviderWithAccreditations> {
   const provider = await loadProvider(db, id);
@@ -29,6 +30,12 @@ export async function providerHistory(db: Db, id: string) {
   return events.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
+const ACCREDITATION_LOG_KINDS = {
+  suspend: "provider.suspended",
+  reinstate: "provider.reinstated",
+  withdraw: "provider.withdrawn",
+} as const satisfies Record<AccreditationAction, AccreditationChanged["kind"]>;
+
 export async function actOnAccreditation(
   db: Db,
   actor: Actor,
@@ -40,7 +47,7 @@ export async function actOnAccreditation(
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .selectFrom("accreditation")
-      .select(["id", "status"])
+      .select(["id", "status", "framework_id", "min_level", "max_level", "fields"])
       .where("id", "=", accreditationId)
       .where("provider_id", "=", providerId)
       .forUpdate()
@@ -76,6 +83,19 @@ export async function actOnAccreditation(
       reason: reason ?? null,
       details: { provider: providerId },
     });
+    // The change is a leaf of the transparency log, in the same transaction.
+    await appendLogEvents(tx, [
+      {
+        kind: ACCREDITATION_LOG_KINDS[action],
+        providerId,
+        accreditationId,
+        framework: row.framework_id,
+        minLevel: row.min_level,
+        maxLevel: row.max_level,
+        fields: row.fields,
+        status: decision.to,
+      },
+    ]);
     return getProvider(tx, providerId);
   });
 }

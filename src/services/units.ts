@@ -22,6 +22,23 @@ import { type Actor, assertActsForProvider } from "./actor.ts";
 import { type CatalogueContext, checkUnit, derivedColumns, loadCatalogueContext, today } from "./catalogue-context.ts";
 import { AppError, conflict, notFound } from "./errors.ts";
 import { contentHash } from "./hashing.ts";
+import { appendLogEvents, type UnitStatusChanged } from "./log-events.ts";
+
+/** The register actions that change what the register lists, and the log events they are. */
+const LOGGED_UNIT_ACTIONS: Partial<Record<UnitAction, UnitStatusChanged["kind"]>> = {
+  approve: "unit.approved",
+  suspend: "unit.suspended",
+  reinstate: "unit.reinstated",
+  withdraw: "unit.withdrawn",
+};
+
+const unitEvent = (kind: UnitStatusChanged["kind"], unit: UnitVersionRecord): UnitStatusChanged => ({
+  kind,
+  unitId: unit.unitId,
+  version: unit.version,
+  providerId: unit.providerId,
+  specHash: unit.specHash,
+});
 
 /** Versions in these states are frozen: a change makes a new version. */
 const FROZEN: ReadonlySet<UnitStatus> = new Set(["approved", "suspended", "superseded", "withdrawn"]);
@@ -152,6 +169,7 @@ export async function actOnUnit(
     for (const older of await listUnitVersions(db, unitId)) {
       if (older.version !== version && (older.status === "approved" || older.status === "suspended")) {
         await setUnitVersionStatus(db, unitId, older.version, "superseded", today());
+        await appendLogEvents(db, [unitEvent("unit.superseded", older)]);
         await appendRegisterEvent(db, {
           actorId: actor.userId,
           actorLabel: actor.label,
@@ -184,5 +202,11 @@ export async function actOnUnit(
     reason: reason ?? null,
     details: { version },
   });
+  // A change to what the register lists (a version put in or out of force) is a leaf of the transparency
+  // log, in the caller's transaction; submitting, returning and withdrawing a draft are not.
+  const logged = LOGGED_UNIT_ACTIONS[action];
+  if (logged && (action !== "withdraw" || unit.status === "approved" || unit.status === "suspended")) {
+    await appendLogEvents(db, [unitEvent(logged, unit)]);
+  }
   return mustGet(db, unitId, version);
 }

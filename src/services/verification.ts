@@ -19,6 +19,7 @@ import { statusListDocument } from "./credential-status.ts";
 import { AppError } from "./errors.ts";
 import type { IssuingBank } from "./issuance.ts";
 import { BANK_ISSUER } from "./issuers.ts";
+import { logLookupForCredential } from "./transparency-log.ts";
 
 type Json = Record<string, unknown>;
 
@@ -43,6 +44,13 @@ export function bankVerifierPorts(bank: IssuingBank): VerifierPorts {
           ]
         : [],
     register: (facts) => judgeIssuer(bank, facts),
+    transparencyLog: async (credential) =>
+      logLookupForCredential(
+        bank,
+        credential,
+        bank.keys.issuerOfDid(credential.issuer) ??
+          (await bank.keys.didDocumentOf(bank.db, credential.issuer))?.issuerId,
+      ),
     statusList: async (url) => {
       const prefix = `${bank.config.publicUrl}/status/`;
       if (!url.startsWith(prefix)) return null;

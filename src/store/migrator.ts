@@ -5,10 +5,14 @@
 import { type Kysely, type Migration, Migrator } from "kysely";
 import * as foundation from "./migrations/0001-foundation.ts";
 import * as credentials from "./migrations/0002-credentials.ts";
+import * as oauth from "./migrations/0003-oauth.ts";
+import * as transparencyLog from "./migrations/0004-transparency-log.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
   "0002-credentials": credentials,
+  "0003-oauth": oauth,
+  "0004-transparency-log": transparencyLog,
 };
 
 export class MigrationError extends Error {}

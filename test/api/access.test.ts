@@ -101,6 +101,37 @@ const MATRIX: Row[] = [
     url: () => "/oauth/token",
     form: "grant_type=client_credentials&client_id=cb_nobody&client_secret=nothing",
   },
+  // OAuth 2.0 for apps learners connect (errors in the RFCs' shape: { error, error_description })
+  {
+    method: "POST",
+    path: "/oauth/register",
+    roles: EVERYONE,
+    url: () => "/oauth/register",
+    body: () => ({ client_name: "Matrix app", client_uri: "https://matrix.example" }), // no redirect_uris: refused
+  },
+  { method: "GET", path: "/oauth/authorize", roles: EVERYONE, url: () => "/oauth/authorize" }, // no client: error page
+  {
+    method: "POST",
+    path: "/oauth/authorize",
+    roles: EVERYONE,
+    url: () => "/oauth/authorize",
+    form: "request=no-such-request&action=deny", // no pending request: error page
+  },
+  {
+    method: "POST",
+    path: "/oauth/revoke",
+    roles: EVERYONE,
+    url: () => "/oauth/revoke",
+    form: "token=nothing&client_id=ob_nobody&client_secret=nothing",
+  },
+  {
+    method: "GET",
+    path: "/.well-known/oauth-authorization-server",
+    roles: EVERYONE,
+    url: () => "/.well-known/oauth-authorization-server",
+  },
+  { method: "GET", path: "/terms", roles: EVERYONE, url: () => "/terms" },
+  { method: "GET", path: "/privacy", roles: EVERYONE, url: () => "/privacy" },
   {
     method: "POST",
     path: "/api/v1/users",
@@ -407,6 +438,38 @@ const MATRIX: Row[] = [
     url: () => "/ims/ob/v3p0/profile",
     body: () => ({ id: "urn:uuid:not-the-learner", name: "Matrix" }), // no type: refused by validation
   },
+  // Transparency log (public: it holds no personal data)
+  { method: "GET", path: "/log/checkpoint", roles: EVERYONE, url: () => "/log/checkpoint" },
+  // A wildcard path OpenAPI cannot write: hidden from the document, listed in docs/api.md.
+  { method: "GET", path: "/log/tile/*", roles: EVERYONE, url: () => "/log/tile/0/000.p/1", hidden: true },
+  {
+    method: "POST",
+    path: "/log/witness/add-checkpoint",
+    roles: EVERYONE,
+    url: () => "/log/witness/add-checkpoint",
+    body: () => ({}), // not a witness request: refused, nothing cosigned
+  },
+  { method: "GET", path: "/api/v1/log", roles: EVERYONE, url: () => "/api/v1/log" },
+  { method: "GET", path: "/api/v1/log/checkpoints", roles: EVERYONE, url: () => "/api/v1/log/checkpoints" },
+  {
+    method: "GET",
+    path: "/api/v1/log/credentials/{credentialId}/proof",
+    roles: EVERYONE,
+    url: (w) => `/api/v1/log/credentials/${w.credentials.ofA}/proof`,
+  },
+  {
+    method: "GET",
+    path: "/api/v1/log/credentials/{credentialId}/events",
+    roles: EVERYONE,
+    url: (w) => `/api/v1/log/credentials/${w.credentials.ofA}/events`,
+  },
+  {
+    method: "GET",
+    path: "/api/v1/log/events/{eventId}/proof",
+    roles: EVERYONE,
+    url: () => "/api/v1/log/events/1/proof",
+  },
+  { method: "GET", path: "/api/v1/log/consistency", roles: EVERYONE, url: () => "/api/v1/log/consistency?from=1" },
 ];
 
 /** The codes with which access control (not a handler) refuses a caller. */
@@ -902,6 +965,14 @@ describe("OAuth client credentials", () => {
     contentType: "application/x-www-form-urlencoded",
   });
 
+  /** The token endpoint answers errors as RFC 6749 §5.2 says: { error, error_description }, never cached. */
+  function expectOAuthError(res: LightMyRequestResponse, status: number, error: string) {
+    expect({ status: res.statusCode, error: json(res)?.error }, res.body).toEqual({ status, error });
+    expect(json(res).error_description.length, res.body).toBeGreaterThan(5);
+    expect(res.headers["cache-control"]).toBe("no-store");
+    if (error === "invalid_client") expect(res.headers["www-authenticate"]).toMatch(/^Basic /);
+  }
+
   it("only the registry registers clients", async () => {
     const res = await call(h.app, "POST", "/api/v1/clients", {
       token: w.tokens["provider-admin"],
@@ -966,17 +1037,17 @@ describe("OAuth client credentials", () => {
     );
   });
 
-  it("a wrong or unknown client secret in the form gets 401 'invalid_client'", async () => {
+  it("a wrong or unknown client secret in the form gets 401 'invalid_client' (RFC 6749 §5.2)", async () => {
     const wrong = await call(h.app, "POST", "/oauth/token", {
       raw: form({ grant_type: "client_credentials", client_id: client.clientId, client_secret: "wrong" }),
     });
-    expectError(wrong, 401, "invalid_client");
+    expectOAuthError(wrong, 401, "invalid_client");
     const unknown = await call(h.app, "POST", "/oauth/token", {
       raw: form({ grant_type: "client_credentials", client_id: "cb_unknown", client_secret: "x" }),
     });
-    expectError(unknown, 401, "invalid_client");
+    expectOAuthError(unknown, 401, "invalid_client");
     const missing = await call(h.app, "POST", "/oauth/token", { raw: form({ grant_type: "client_credentials" }) });
-    expectError(missing, 401, "invalid_client");
+    expectOAuthError(missing, 401, "invalid_client");
   });
 
   it("a wrong client secret in HTTP Basic gets 401 'invalid_client'", async () => {
@@ -985,13 +1056,13 @@ describe("OAuth client credentials", () => {
       raw: form({ grant_type: "client_credentials" }),
       headers: { authorization: `Basic ${basic}` },
     });
-    expectError(res, 401, "invalid_client");
+    expectOAuthError(res, 401, "invalid_client");
   });
 
   it("another grant type gets 400 'unsupported_grant_type'", async () => {
     const res = await call(h.app, "POST", "/oauth/token", {
       raw: form({ grant_type: "password", client_id: client.clientId, client_secret: client.clientSecret }),
     });
-    expectError(res, 400, "unsupported_grant_type");
+    expectOAuthError(res, 400, "unsupported_grant_type");
   });
 });

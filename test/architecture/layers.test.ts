@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 /** Layer → the layers it may import. `config` is src/config.ts or src/config/. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   domain: ["domain"], // pure rules: no I/O, no outer layer; packages: only @sinclair/typebox
-  credentials: ["domain", "credentials"],
+  credentials: ["domain", "credentials", "ledger"], // ledger: checking a credential is in a log (proofs, signed notes)
   ledger: ["domain", "ledger"],
   store: ["domain", "store"],
   services: ["domain", "store", "credentials", "ledger", "services", "config", "demo"], // demo: pure sample data for the demo loader

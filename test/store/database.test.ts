@@ -97,6 +97,8 @@ describe("migrations", () => {
     expect(await migrateToLatest(first.db as unknown as Kysely<unknown>)).toEqual([
       "0001-foundation",
       "0002-credentials",
+      "0003-oauth",
+      "0004-transparency-log",
     ]);
     await first.db
       .insertInto("credit_system")
@@ -107,20 +109,40 @@ describe("migrations", () => {
 
     const second = await open({ dataDir, migrate: false });
     expect(await migrateToLatest(second.db as unknown as Kysely<unknown>)).toEqual([]);
-    expect(await migrationNames(second.db)).toEqual(["0001-foundation", "0002-credentials"]);
+    expect(await migrationNames(second.db)).toEqual([
+      "0001-foundation",
+      "0002-credentials",
+      "0003-oauth",
+      "0004-transparency-log",
+    ]);
     expect(await second.db.selectFrom("credit_system").select("id").execute()).toEqual([{ id: "kept" }]);
     await close(second);
 
     // openDatabase migrates by default: a third open of the same folder is as good as the second.
     const third = await open({ dataDir });
-    expect(await migrationNames(third.db)).toEqual(["0001-foundation", "0002-credentials"]);
+    expect(await migrationNames(third.db)).toEqual([
+      "0001-foundation",
+      "0002-credentials",
+      "0003-oauth",
+      "0004-transparency-log",
+    ]);
     await close(third);
   });
 
   it("are idempotent on the test bank's database too (PGlite or PostgreSQL)", async () => {
-    expect(await migrationNames(bank.db)).toEqual(["0001-foundation", "0002-credentials"]);
+    expect(await migrationNames(bank.db)).toEqual([
+      "0001-foundation",
+      "0002-credentials",
+      "0003-oauth",
+      "0004-transparency-log",
+    ]);
     expect(await migrateToLatest(bank.db as unknown as Kysely<unknown>)).toEqual([]);
-    expect(await migrationNames(bank.db)).toEqual(["0001-foundation", "0002-credentials"]);
+    expect(await migrationNames(bank.db)).toEqual([
+      "0001-foundation",
+      "0002-credentials",
+      "0003-oauth",
+      "0004-transparency-log",
+    ]);
   });
 });
 
@@ -171,7 +193,12 @@ describe("the embedded database's lock", () => {
     writeFileSync(join(dataDir, LOCK), String(dead.pid));
     const db = await open({ dataDir });
     expect(readFileSync(join(dataDir, LOCK), "utf8").trim()).toBe(String(process.pid));
-    expect(await migrationNames(db.db)).toEqual(["0001-foundation", "0002-credentials"]);
+    expect(await migrationNames(db.db)).toEqual([
+      "0001-foundation",
+      "0002-credentials",
+      "0003-oauth",
+      "0004-transparency-log",
+    ]);
     await close(db);
     expect(existsSync(join(dataDir, LOCK))).toBe(false);
   });

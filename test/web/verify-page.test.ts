@@ -91,7 +91,7 @@ describe("the verify page", () => {
     const { verdict, checks } = await verdictOf(page);
     expect(verdict).toBe("Verified");
     expect(new Set(checks.map((c) => c.id))).toEqual(
-      new Set(["format", "schema", "jsonld", "issuer", "proof", "register", "status", "validity"]),
+      new Set(["format", "schema", "jsonld", "issuer", "proof", "register", "status", "validity", "log"]),
     );
     expect(checks.every((c) => c.status === "pass")).toBe(true);
     await page.close();

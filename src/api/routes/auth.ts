@@ -1,13 +1,15 @@
-/** Signing in and out, machine-client tokens, and the accounts of staff and learners. */
+/**
+ * Signing in and out, and the accounts of staff and learners and of machine clients. The OAuth token
+ * endpoint (client credentials among its grants) is in oauth.ts, beside the other OAuth endpoints.
+ */
 
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { literalUnion, Slug, Uuid } from "../../domain/schema/common.ts";
-import { createApiClient, createUser, issueClientToken, login, logout } from "../../services/access.ts";
+import { createApiClient, createUser, login, logout } from "../../services/access.ts";
 import { ROLES } from "../../services/actor.ts";
 import type { Bank } from "../../services/bank.ts";
-import { AppError } from "../../services/errors.ts";
-import { ANY_SIGNED_IN, EVERYONE, SESSION_COOKIE } from "../access-control.ts";
+import { ANY_SIGNED_IN, EVERYONE, SESSION_COOKIE, setSessionCookie } from "../access-control.ts";
 
 const REGISTRY = ["registry-admin"] as const;
 
@@ -32,13 +34,7 @@ export const authRoutes =
       },
       async (request, reply) => {
         const session = await login(bank.db, request.body.email, request.body.password, bank.config.sessionTtlSeconds);
-        reply.setCookie(SESSION_COOKIE, session.token, {
-          path: "/",
-          httpOnly: true,
-          sameSite: "lax",
-          secure: bank.config.publicUrl.startsWith("https://"),
-          expires: new Date(session.expiresAt),
-        });
+        setSessionCookie(reply, bank.config.publicUrl, session);
         return session;
       },
     );
@@ -64,46 +60,6 @@ export const authRoutes =
       async (request) => {
         const { kind, role, userId, clientId, providerId, learnerId, label } = request.actor;
         return { kind, role, userId, clientId, providerId, learnerId, label };
-      },
-    );
-
-    app.post(
-      "/oauth/token",
-      {
-        config: { roles: EVERYONE },
-        schema: {
-          tags: ["access"],
-          summary: "OAuth 2.0 client-credentials grant (RFC 6749 §4.4) for machine clients such as an LMS.",
-          description:
-            "Send grant_type=client_credentials, with the client id and secret in HTTP Basic authentication or as client_id and client_secret in the form.",
-          body: Type.Object({
-            grant_type: Type.String(),
-            client_id: Type.Optional(Type.String()),
-            client_secret: Type.Optional(Type.String()),
-          }),
-        },
-      },
-      async (request) => {
-        if (request.body.grant_type !== "client_credentials") {
-          throw new AppError("unsupported_grant_type", "Only the client_credentials grant is supported.", 400);
-        }
-        let clientId = request.body.client_id;
-        let clientSecret = request.body.client_secret;
-        const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-        if (basic?.[1]) {
-          const decoded = Buffer.from(basic[1], "base64").toString("utf8");
-          const colon = decoded.indexOf(":");
-          clientId = decodeURIComponent(decoded.slice(0, colon));
-          clientSecret = decodeURIComponent(decoded.slice(colon + 1));
-        }
-        if (!clientId || !clientSecret) {
-          throw new AppError(
-            "invalid_client",
-            "Give the client id and secret (HTTP Basic or client_id/client_secret).",
-            401,
-          );
-        }
-        return issueClientToken(bank.db, clientId, clientSecret, bank.config.accessTokenTtlSeconds);
       },
     );
 

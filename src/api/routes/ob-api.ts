@@ -1,7 +1,8 @@
 /**
  * The 1EdTech Open Badges 3.0 REST API under /ims/ob/v3p0, so that an LMS or a learner's wallet can
  * connect: the service description (`GET /discovery`), the learner's credentials (`GET` and `POST
- * /credentials`) and their profile (`GET` and `PUT /profile`).
+ * /credentials`) and their profile (`GET` and `PUT /profile`). Apps reach them with tokens of the
+ * authorization-code grant (routes/oauth.ts), each operation needing its scope (`config.scope`).
  *
  * Errors here leave in the OB API's own shape, `imsx_StatusInfo` (set in this plugin only): our sentence in
  * `imsx_description`, our stable code as the name of the first `imsx_codeMinorField` and the matching
@@ -12,6 +13,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Bank } from "../../services/bank.ts";
 import type { AppError, ErrorDetail } from "../../services/errors.ts";
+import { OB_SCOPE, OB_SCOPE_DESCRIPTIONS, OFFLINE_ACCESS } from "../../services/oauth.ts";
 import {
   DEFAULT_PAGE_SIZE,
   getProfile,
@@ -23,18 +25,20 @@ import {
 } from "../../services/ob-api.ts";
 import { EVERYONE, TOKEN_ENDPOINT } from "../access-control.ts";
 import { clientErrorOf, INTERNAL_ERROR_MESSAGE } from "../errors.ts";
+import {
+  AUTHORIZE_ENDPOINT,
+  METADATA_ENDPOINT,
+  policyUrls,
+  REGISTRATION_ENDPOINT,
+  REVOCATION_ENDPOINT,
+} from "./oauth.ts";
 
 export const OB_API_PREFIX = "/ims/ob/v3p0";
 const LEARNER = ["learner"] as const;
 const TAGS = ["open-badges"];
 
-const SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/";
-export const OB_SCOPES = {
-  [`${SCOPE}credential.readonly`]: "Permission to read AchievementCredentials for the authenticated entity.",
-  [`${SCOPE}credential.upsert`]: "Permission to create or update AchievementCredentials for the authenticated entity.",
-  [`${SCOPE}profile.readonly`]: "Permission to read the profile for the authenticated entity.",
-  [`${SCOPE}profile.update`]: "Permission to update the profile for the authenticated entity.",
-} as const;
+/** The four Open Badges scopes and their official descriptions. */
+export const OB_SCOPES = OB_SCOPE_DESCRIPTIONS;
 
 // ── errors in the imsx_StatusInfo shape ────────────────────────────────────────────────────────
 
@@ -142,8 +146,10 @@ const errorResponse = (description: string) => ({
 });
 const ERRORS = {
   "400": errorResponse("The request is not valid (imsx_StatusInfo says why)."),
-  "401": errorResponse("No valid access token: sign in as a learner and send the token as Bearer."),
-  "403": errorResponse("The token is not a learner's."),
+  "401": errorResponse(
+    "No valid access token: send a token of the authorization-code grant (or a learner's session token) as Bearer.",
+  ),
+  "403": errorResponse("The token is not a learner's, or lacks the operation's scope (insufficient-scope)."),
   "500": errorResponse("Something went wrong on the server."),
   default: errorResponse("The request was invalid or cannot be served (imsx_StatusInfo says why)."),
 };
@@ -159,11 +165,19 @@ const CREDENTIAL_CONTENT = {
 const PROFILE_CONTENT = { "application/json": { schema: { $ref: `${SCHEMA}ob_v3p0_profile_schema.json` } } };
 const security = (scope: keyof typeof OB_SCOPES) => [{ OAuth2ACG: [scope] }];
 
+export interface DiscoveryConfig {
+  publicUrl: string;
+  termsUrl?: string | undefined;
+  privacyUrl?: string | undefined;
+}
+
 /**
  * The Service Description Document (an OpenAPI 3.0 document, profiled from the 1EdTech one) for this
  * bank, from its configuration.
  */
-export function serviceDescription(publicUrl: string) {
+export function serviceDescription(config: DiscoveryConfig) {
+  const { publicUrl } = config;
+  const urls = policyUrls(config);
   return {
     openapi: "3.0.1",
     info: {
@@ -171,8 +185,8 @@ export function serviceDescription(publicUrl: string) {
       description:
         "The learner's Open Badges in this credit bank: read them, store credentials from other issuers, read and rename the learner's profile.",
       version: "3.0",
-      termsOfService: `${publicUrl}/terms`,
-      "x-imssf-privacyPolicyUrl": `${publicUrl}/privacy`,
+      termsOfService: urls.terms,
+      "x-imssf-privacyPolicyUrl": urls.privacy,
       "x-imssf-image": IMAGE,
     },
     servers: [{ url: `${publicUrl}${OB_API_PREFIX}`, description: "This bank's Open Badges API." }],
@@ -233,7 +247,7 @@ export function serviceDescription(publicUrl: string) {
             },
             ...ERRORS,
           },
-          security: security(`${SCOPE}credential.readonly`),
+          security: security(OB_SCOPE.credentialReadonly),
         },
         post: {
           tags: ["OpenBadgeCredentials"],
@@ -248,7 +262,7 @@ export function serviceDescription(publicUrl: string) {
             "409": errorResponse("The id belongs to a different credential the bank issued, or to another account."),
             ...ERRORS,
           },
-          security: security(`${SCOPE}credential.upsert`),
+          security: security(OB_SCOPE.credentialUpsert),
         },
       },
       "/profile": {
@@ -257,7 +271,7 @@ export function serviceDescription(publicUrl: string) {
           summary: "The REST GET operation for the getProfile() API call.",
           operationId: "getProfile",
           responses: { "200": { description: "The learner's profile.", content: PROFILE_CONTENT }, ...ERRORS },
-          security: security(`${SCOPE}profile.readonly`),
+          security: security(OB_SCOPE.profileReadonly),
         },
         put: {
           tags: ["OpenBadgeCredentials"],
@@ -267,7 +281,7 @@ export function serviceDescription(publicUrl: string) {
           operationId: "putProfile",
           requestBody: { required: true, content: PROFILE_CONTENT },
           responses: { "200": { description: "The updated profile.", content: PROFILE_CONTENT }, ...ERRORS },
-          security: security(`${SCOPE}profile.update`),
+          security: security(OB_SCOPE.profileUpdate),
         },
       },
       "/discovery": {
@@ -287,13 +301,24 @@ export function serviceDescription(publicUrl: string) {
         OAuth2ACG: {
           type: "oauth2",
           description:
-            "Bearer tokens. This bank's token endpoint implements the client-credentials grant, for registered clients " +
-            "(registered by the registry administrator at x-imssf-registrationUrl); such clients act for a provider. " +
-            "A learner's wallet signs in with POST /api/v1/auth/login and sends the returned token as Bearer: " +
-            "a learner's token carries all four scopes. The authorization-code grant and dynamic client registration " +
-            "are not offered yet.",
-          "x-imssf-registrationUrl": `${publicUrl}/api/v1/clients`,
-          flows: { clientCredentials: { tokenUrl: `${publicUrl}${TOKEN_ENDPOINT}`, scopes: { ...OB_SCOPES } } },
+            "OAuth 2.0 authorization-code grant with PKCE (S256 only). Register the app at x-imssf-registrationUrl " +
+            "(RFC 7591; client_secret_basic or client_secret_post), send the learner to authorizationUrl, and exchange " +
+            "the code at tokenUrl with HTTP Basic client authentication and the code_verifier. Refresh tokens rotate: " +
+            `each is used once. Revoke tokens at ${publicUrl}${REVOCATION_ENDPOINT} (RFC 7009); the authorization ` +
+            `server's metadata (RFC 8414) is at ${publicUrl}${METADATA_ENDPOINT}. ${OFFLINE_ACCESS} may be requested ` +
+            "beside the scopes. A learner's own session token (POST /api/v1/auth/login) also works here, with every scope.",
+          "x-imssf-name": "Credit Bank",
+          "x-imssf-privacyPolicyUrl": urls.privacy,
+          "x-imssf-termsOfServiceUrl": urls.terms,
+          "x-imssf-registrationUrl": `${publicUrl}${REGISTRATION_ENDPOINT}`,
+          flows: {
+            authorizationCode: {
+              authorizationUrl: `${publicUrl}${AUTHORIZE_ENDPOINT}`,
+              tokenUrl: `${publicUrl}${TOKEN_ENDPOINT}`,
+              refreshUrl: `${publicUrl}${TOKEN_ENDPOINT}`,
+              scopes: { ...OB_SCOPES },
+            },
+          },
         },
       },
     },
@@ -346,14 +371,14 @@ export const obApiRoutes =
       },
       async (_request, reply) => {
         reply.header("cache-control", "public, max-age=300");
-        return serviceDescription(bank.config.publicUrl);
+        return serviceDescription(bank.config);
       },
     );
 
     app.get(
       "/credentials",
       {
-        config: { roles: LEARNER },
+        config: { roles: LEARNER, scope: OB_SCOPE.credentialReadonly },
         schema: {
           tags: TAGS,
           summary: "Open Badges 3.0 getCredentials: the learner's credentials, a page at a time.",
@@ -381,7 +406,7 @@ export const obApiRoutes =
     app.post(
       "/credentials",
       {
-        config: { roles: LEARNER },
+        config: { roles: LEARNER, scope: OB_SCOPE.credentialUpsert },
         schema: {
           tags: TAGS,
           summary:
@@ -406,7 +431,7 @@ export const obApiRoutes =
     app.get(
       "/profile",
       {
-        config: { roles: LEARNER },
+        config: { roles: LEARNER, scope: OB_SCOPE.profileReadonly },
         schema: { tags: TAGS, summary: "Open Badges 3.0 getProfile: the learner as a Profile." },
       },
       async (request) => getProfile(bank, request.actor),
@@ -415,7 +440,7 @@ export const obApiRoutes =
     app.put(
       "/profile",
       {
-        config: { roles: LEARNER },
+        config: { roles: LEARNER, scope: OB_SCOPE.profileUpdate },
         schema: {
           tags: TAGS,
           summary: "Open Badges 3.0 putProfile: rename the learner (givenName, familyName or name).",
