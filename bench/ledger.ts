@@ -38,8 +38,7 @@ import {
   writeTiles,
 } from "../src/store/log-repo.ts";
 import type { Database } from "../src/store/schema.ts";
-
-const MiB = 1024 * 1024;
+import { MiB, rssSampler } from "./memory.ts";
 
 export interface Latency {
   samples: number;
@@ -92,20 +91,6 @@ export interface LedgerBenchOptions {
   banks: Array<{ database: "pglite" | "postgres"; name: string; open: () => Promise<Bank>; serverUrl?: string }>;
   log: (line: string) => void;
   progress: (step: string, done: number, total: number) => void;
-}
-
-/** Samples RSS every 50 ms until stopped. */
-function rssSampler(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss()) / MiB;
-    },
-  };
 }
 
 function collect(): void {

@@ -32,6 +32,7 @@ import type { ProofFormat } from "../src/services/issuance.ts";
 import { type RecordingReport, recordAchievements } from "../src/services/recording.ts";
 import { verifyWithBank } from "../src/services/verification.ts";
 import type { Database } from "../src/store/schema.ts";
+import { MiB, rssSampler } from "./memory.ts";
 import { StatementProfiler, type StatementStats } from "./profile.ts";
 import type { BareRow } from "./workload.ts";
 
@@ -42,7 +43,6 @@ export const TARGET_RATIO = 0.3;
 export const E2E_TARGETS: Record<ProofFormat, number> = { jwt: 5000, "data-integrity": 1000 };
 /** Credentials drawn at random after a recording step and run through the bank's verifier. */
 export const VERIFY_SAMPLE = 20;
-const MiB = 1024 * 1024;
 
 export interface StepResult {
   rows: number;
@@ -125,20 +125,6 @@ export interface BenchOptions {
   serverCpu: boolean;
   log: (line: string) => void;
   progress: (step: string, done: number, total: number) => void;
-}
-
-/** Samples RSS every 50 ms until stopped; the peak includes a sample at the start and at the end. */
-function rssSampler(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss()) / MiB;
-    },
-  };
 }
 
 interface Timed<T> {

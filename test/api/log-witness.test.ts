@@ -7,12 +7,10 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/server.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -23,6 +21,7 @@ import { type Bank, openBank } from "../../src/services/bank.ts";
 import { appendLogEvents } from "../../src/services/log-events.ts";
 import { witnessedCheckpoint } from "../../src/services/witness-service.ts";
 import { witnessRefusals } from "../../src/store/log-repo.ts";
+import { dropScratchDatabases, freePort, scratchDatabase } from "../support/processes.ts";
 
 interface Place {
   port: number;
@@ -35,20 +34,6 @@ interface Place {
 }
 
 const dirs: string[] = [];
-const databases: string[] = [];
-const serverUrl = process.env.TEST_DATABASE_URL;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A bank with storage of its own that survives closing (a data folder, or a database on the server). */
 async function place(): Promise<Place> {
@@ -58,16 +43,9 @@ async function place(): Promise<Place> {
     MASTER_KEY: randomBytes(32).toString("base64"),
     LOG_SEQUENCE_INTERVAL_MS: "0",
   };
-  if (serverUrl) {
-    const name = `creditbank_witness_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    databases.push(name);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
+  const databaseUrl = await scratchDatabase("creditbank_witness");
+  if (databaseUrl) {
+    env.DATABASE_URL = databaseUrl;
   } else {
     const dir = mkdtempSync(join(tmpdir(), "creditbank-witness-"));
     dirs.push(dir);
@@ -130,12 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of [a, b]) if (p) await stop(p).catch(() => undefined);
-  if (serverUrl && databases.length > 0) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    for (const name of databases) await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  await dropScratchDatabases();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,14 +4,10 @@
  * keeps a second process off a running bank's embedded database, working through the API with --url, and
  * the demo.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { demoCatalogue } from "../../src/demo/catalogue.ts";
@@ -20,6 +16,15 @@ import { openDatabase } from "../../src/store/database.ts";
 import { checkAccountIntegrity } from "../../src/store/integrity.ts";
 import { usingPostgres } from "../support/bank.ts";
 import { coherentUnit, provider } from "../support/fixtures.ts";
+import {
+  dropScratchDatabases,
+  finished,
+  type Place,
+  type Run,
+  scratchDatabase,
+  show,
+  startCli,
+} from "../support/processes.ts";
 
 /** A coherent unit asked to be approved by the import. */
 const approvedUnit = (providerId: string, code: string, credits?: number) => ({
@@ -27,88 +32,17 @@ const approvedUnit = (providerId: string, code: string, credits?: number) => ({
   status: "approved" as const,
 });
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = join(repoRoot, "bin", "creditbank.mjs");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let root: string;
-/** Where each bank lives: a data folder, and on the PostgreSQL pass a database URL as well. */
-interface Place {
-  dataDir: string;
-  databaseUrl?: string | undefined;
-}
 let main: Place;
 let demo: Place;
-const databases: string[] = [];
 
-async function freshDatabase(): Promise<string | undefined> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return undefined;
-  const name = `creditbank_cli_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  databases.push(name);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function envFor(place: Place, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    "DATABASE_URL",
-    "TEST_DATABASE_URL",
-    "CREDITBANK_URL",
-    "CREDITBANK_TOKEN",
-    "CREDITBANK_PASSWORD",
-    "BOOTSTRAP_ADMIN_PASSWORD",
-    "PORT",
-    "HOST",
-    "PUBLIC_URL",
-  ]) {
-    delete env[name];
-  }
-  env.DATA_DIR = place.dataDir;
-  env.LOG_LEVEL = "warn";
-  if (place.databaseUrl) env.DATABASE_URL = place.databaseUrl;
-  return { ...env, ...extra };
-}
-
-function start(args: string[], place: Place, extraEnv: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd: root,
-    env: envFor(place, extraEnv),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function finished(child: ChildProcess): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr?.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
-  });
+function start(args: string[], place: Place, extraEnv: Record<string, string> = {}) {
+  return startCli(args, place, root, extraEnv);
 }
 
 function cli(args: string[], extraEnv: Record<string, string> = {}, place: Place = main): Promise<Run> {
   return finished(start(args, place, extraEnv));
 }
-
-const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 function file(name: string, content: string): string {
   const path = join(root, name);
@@ -134,8 +68,8 @@ let helpRun: Promise<Run>;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "creditbank-cli-"));
-  main = { dataDir: join(root, "data"), databaseUrl: await freshDatabase() };
-  demo = { dataDir: join(root, "demo-data"), databaseUrl: await freshDatabase() };
+  main = { dataDir: join(root, "data"), databaseUrl: await scratchDatabase("creditbank_cli") };
+  demo = { dataDir: join(root, "demo-data"), databaseUrl: await scratchDatabase("creditbank_cli") };
   // The demo is slow and has a bank of its own, and --help needs none: both run alongside the other commands.
   demoRun = cli(["demo", "--no-serve"], {}, demo);
   helpRun = cli(["--help"]);
@@ -143,13 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([demoRun?.catch(() => undefined), helpRun?.catch(() => undefined)]);
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl && databases.length > 0) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    for (const name of databases) await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  await dropScratchDatabases();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -384,7 +312,7 @@ describe("creditbank user-add", SLOW, () => {
 });
 
 describe("while the bank is being served", SLOW, () => {
-  let server: ChildProcess;
+  let server: ReturnType<typeof start>;
   let serverOutput: Promise<Run>;
   let url: string;
   let token: string;

@@ -14,15 +14,11 @@
  * On PGlite the embedded database belongs to the server process, so the test stops the server to reach
  * it and starts it again; on PostgreSQL it changes the database while the bank runs.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openCheckpoint } from "../../src/ledger/checkpoint.ts";
 import { ed25519NoteVerifier } from "../../src/ledger/signed-note.ts";
@@ -31,20 +27,20 @@ import { openDatabase } from "../../src/store/database.ts";
 import type { Database } from "../../src/store/schema.ts";
 import { usingPostgres } from "../support/bank.ts";
 import { coherentUnit, provider } from "../support/fixtures.ts";
+import {
+  dropScratchDatabases,
+  finished,
+  freePort,
+  type Place,
+  type Run,
+  scratchDatabase,
+  show,
+  startCli,
+} from "../support/processes.ts";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = join(repoRoot, "bin", "creditbank.mjs");
 const SLOW = { timeout: 240_000 };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Bank {
-  dataDir: string;
-  databaseUrl: string | undefined;
+interface Bank extends Place {
   port: number;
   url: string;
   server?: ChildProcess;
@@ -53,77 +49,23 @@ interface Bank {
 }
 
 let root: string;
-const databases: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 async function newBank(name: string): Promise<Bank> {
-  let databaseUrl: string | undefined;
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const db = `creditbank_log_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${db}`);
-    await admin.end();
-    databases.push(db);
-    const url = new URL(serverUrl);
-    url.pathname = `/${db}`;
-    databaseUrl = url.toString();
-  }
+  const databaseUrl = await scratchDatabase("creditbank_log");
   const port = await freePort();
   return { dataDir: join(root, name), databaseUrl, port, url: `http://127.0.0.1:${port}`, stderr: "" };
 }
 
-function envFor(bank: Bank, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["DATABASE_URL", "TEST_DATABASE_URL", "CREDITBANK_URL", "CREDITBANK_TOKEN", "PORT", "HOST"]) {
-    delete env[name];
-  }
-  env.DATA_DIR = bank.dataDir;
-  env.PUBLIC_URL = bank.url;
-  env.MASTER_KEY = "6d61737465722d6b65792d6f662d7468652d6c6f672d746573742d62616e6b21";
-  env.LOG_LEVEL = "warn";
-  env.XDG_CONFIG_HOME = join(root, "config");
-  if (bank.databaseUrl) env.DATABASE_URL = bank.databaseUrl;
-  return { ...env, ...extra };
-}
-
 function run(args: string[], bank: Bank, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd: root,
-    env: envFor(bank, extra),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function finished(child: ChildProcess): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr?.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolveRun({ code, stdout, stderr }));
+  return startCli(args, bank, root, {
+    PUBLIC_URL: bank.url,
+    MASTER_KEY: "6d61737465722d6b65792d6f662d7468652d6c6f672d746573742d62616e6b21",
+    XDG_CONFIG_HOME: join(root, "config"),
+    ...extra,
   });
 }
 
 const cli = (args: string[], bank: Bank, extra: Record<string, string> = {}) => finished(run(args, bank, extra));
-const show = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 function file(name: string, content: string): string {
   const path = join(root, name);
@@ -188,13 +130,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl && databases.length > 0) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    for (const name of databases) await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  await dropScratchDatabases();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
