@@ -152,7 +152,7 @@ export class IssuanceCatalogue {
 }
 
 /** The strongest identifier, hashed with the given salt. */
-function hashedIdentity(identifiers: AchievementToIssue["identifiers"], salt: string): SubjectIdentity {
+export function hashedIdentity(identifiers: AchievementToIssue["identifiers"], salt: string): SubjectIdentity {
   for (const kind of ["email", "national-id", "student-number"]) {
     const found = identifiers.find((i) => i.kind === kind);
     if (found)
@@ -246,7 +246,15 @@ export async function loadIssuingContext(
   bank: IssuingBank,
   catalogue: IssuanceCatalogue,
   items: AchievementToIssue[],
-  options: { format?: ProofFormat; actorLabel: string },
+  options: {
+    format?: ProofFormat;
+    actorLabel: string;
+    /**
+     * Only issuers whose key is ready may issue: the items of an issuer without one are left out of the
+     * context (its key would be created here, which belongs in a transaction). For work done ahead of one.
+     */
+    readyKeysOnly?: boolean;
+  },
 ): Promise<IssuingContext> {
   const context: IssuingContext = {
     format: options.format ?? bank.config.credentialFormat,
@@ -269,7 +277,10 @@ export async function loadIssuingContext(
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item.providerId, (counts.get(item.providerId) ?? 0) + 1);
   for (const [providerId, count] of counts) {
-    const key = await bank.keys.activeKey(tx, providerId, options.actorLabel);
+    const key = options.readyKeysOnly
+      ? await bank.keys.readyKey(tx, providerId)
+      : await bank.keys.activeKey(tx, providerId, options.actorLabel);
+    if (!key) continue;
     const signer = await bank.keys.signerFor(key);
     const issuer = await catalogue.issuer(tx, providerId);
     const slots =

@@ -146,6 +146,16 @@ export class KeyRing {
    * credentials it signed still verify here under their own DID (`didDocumentOf`).
    */
   async activeKey(db: Db, issuerId: string, actorLabel = "system"): Promise<IssuerKeyRow> {
+    return (await this.readyKey(db, issuerId)) ?? this.#makeActiveKey(db, issuerId, actorLabel);
+  }
+
+  /** The issuer's active key if it can sign now (it exists, under this bank's DID for it); null otherwise. Reads only. */
+  async readyKey(db: Db, issuerId: string): Promise<IssuerKeyRow | null> {
+    const existing = await activeKeyOf(db, issuerId);
+    return existing && existing.did === this.didOf(issuerId) ? existing : null;
+  }
+
+  async #makeActiveKey(db: Db, issuerId: string, actorLabel: string): Promise<IssuerKeyRow> {
     const existing = await activeKeyOf(db, issuerId);
     if (existing && existing.did === this.didOf(issuerId)) return existing;
     if (existing) return this.replaceKey(db, existing, actorLabel, `the bank's public URL is now ${this.publicUrl}`);

@@ -63,9 +63,23 @@ async function credentialsOf(achievementIds: string[]) {
 
 describe.each(["jwt", "data-integrity"] as const)("bulk issuance with %s proofs in worker threads", (format) => {
   it("issues one verifying credential per achievement, each with its own status slot, and nothing on a re-run", async () => {
-    const input = records(300, 120, format);
-    const first = await recordAchievements(bank, OPERATOR, input, { format, batchSize: 100, signInWorkers: true });
+    // Learners span batches, and a few rows repeat an earlier row of their batch (the same achievement).
+    const base = records(300, 120, format);
+    const input = [...base, ...[3, 150, 250].map((i) => ({ ...(base[i] as NumberedRecord), row: 300 + i }))];
+    input.sort((x, y) => (x.row % 300) - (y.row % 300) || x.row - y.row);
+    const tally = { signedAhead: 0, signedInTransaction: 0 };
+    const first = await recordAchievements(bank, OPERATOR, input, {
+      format,
+      batchSize: 100,
+      signInWorkers: true,
+      signing: tally,
+    });
     expect(first.errors).toEqual([]);
+    expect(first.recorded).toBe(300);
+    expect(first.unchanged).toBe(3);
+    // Credentials are signed ahead of each batch's transaction; every one issued is counted once.
+    expect(tally.signedAhead).toBeGreaterThan(0);
+    expect(tally.signedAhead + tally.signedInTransaction).toBe(first.recorded);
     expect(bank.signing.running).not.toBeNull();
     const achievementIds = first.results.map((r) => r.achievementId);
     expect(new Set(achievementIds).size).toBe(first.recorded);
@@ -75,7 +89,7 @@ describe.each(["jwt", "data-integrity"] as const)("bulk issuance with %s proofs 
     expect(new Set(stored.map((c) => c.achievement_id)).size).toBe(first.recorded);
     expect(new Set(stored.map((c) => `${c.status_list_id}#${c.status_index}`)).size).toBe(first.recorded);
     expect(new Set(stored.map((c) => c.proof_format))).toEqual(new Set([format]));
-    expect(first.results.map((r) => r.credentialId).sort()).toEqual(stored.map((c) => c.id).sort());
+    expect([...new Set(first.results.map((r) => r.credentialId))].sort()).toEqual(stored.map((c) => c.id).sort());
 
     // Each credential names its own slot, and a sample verifies with every check passing.
     for (const c of stored) {
@@ -103,8 +117,16 @@ describe.each(["jwt", "data-integrity"] as const)("bulk issuance with %s proofs 
       expect(report.verified).toBe(true);
     }
 
-    const again = await recordAchievements(bank, OPERATOR, input, { format, batchSize: 100, signInWorkers: true });
+    const againTally = { signedAhead: 0, signedInTransaction: 0 };
+    const again = await recordAchievements(bank, OPERATOR, input, {
+      format,
+      batchSize: 100,
+      signInWorkers: true,
+      signing: againTally,
+    });
     expect(again.unchanged).toBe(input.length);
+    // Nothing looked new, so nothing was signed (nor a status bit spent) ahead.
+    expect(againTally).toEqual({ signedAhead: 0, signedInTransaction: 0 });
     expect(again.recorded).toBe(0);
     expect(await credentialsOf(achievementIds)).toHaveLength(first.recorded);
   });
